@@ -1,0 +1,1 @@
+"""DL Paths site engine: content model, notebooks, components and the docs CLI."""

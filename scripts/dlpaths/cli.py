@@ -1,0 +1,178 @@
+"""`dlpaths`: one command for every docs chore.
+
+    dlpaths validate            check all content against the schemas (also run by every build)
+    dlpaths notebooks           execute notebooks whose cache entry is stale
+    dlpaths build               strict build into site/ (atomically: nothing half-built)
+    dlpaths serve               live preview at http://127.0.0.1:8000/
+    dlpaths new SLUG ...        scaffold a topic page and its notebook
+    dlpaths check               what pre-commit runs: validate + notebook hygiene
+    dlpaths benchmark           build times, notebook times, page weights
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import ContentError, NotebookError
+
+ROOT = Path(__file__).resolve().parents[2]
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dlpaths", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("validate", help="check content against the schemas")
+
+    run = commands.add_parser("notebooks", help="execute stale notebooks")
+    run.add_argument("--shard", default="1/1", help="run only shard K of N, e.g. 2/3 (for parallel CI runners)")
+
+    build = commands.add_parser("build", help="strict build of the static site")
+    build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: ROOT/site)")
+    build.add_argument("--config", type=Path, default=None, help="mkdocs.yml to use (default: ROOT/mkdocs.yml)")
+
+    serve = commands.add_parser("serve", help="live preview")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+
+    new = commands.add_parser("new", help="scaffold a topic")
+    new.add_argument("slug", help="lowercase ASCII words joined by '-', e.g. back-propagation")
+    new.add_argument("--title", required=True, help="Chinese title, e.g. 反向传播")
+    new.add_argument("--path", dest="path_id", required=True, help="learning path id, e.g. path-1")
+    new.add_argument("--after", default=None, help="insert after this step (default: at the end)")
+    new.add_argument("--no-notebook", action="store_true", help="a text-only topic")
+
+    commands.add_parser("check", help="validate content and notebook sources (pre-commit)")
+
+    bench = commands.add_parser("benchmark", help="print build/notebook/page-weight figures")
+    bench.add_argument("--skip-cold", action="store_true", help="reuse the notebook cache instead of a cold build")
+
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        return COMMANDS[args.command](root, args)
+    except (ContentError, NotebookError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_validate(root: Path, args) -> int:
+    from .content import load_site
+
+    site = load_site(root / "docs", root / "notebooks")
+    steps = sum(len(p.steps) for p in site.paths)
+    print(f"ok: {len(site.topics)} topics, {len(site.paths)} paths ({steps} steps), {len(site.glossary)} glossary terms")
+    return 0
+
+
+def cmd_notebooks(root: Path, args) -> int:
+    from . import notebooks
+    from .content import load_site
+
+    site = load_site(root / "docs", root / "notebooks")
+    index, count = (int(part) for part in args.shard.split("/"))
+    sources = sorted({root / "notebooks" / t.notebook for t in site.topics.values() if t.notebook})
+    mine = [source for position, source in enumerate(sources) if position % count == index - 1]
+    settings = notebooks.Settings(root=root, cache_dir=notebooks.default_cache_dir())
+    jobs = notebooks.plan(mine, settings)
+    todo = notebooks.stale(jobs)
+    print(f"[notebooks] {len(jobs)} notebook(s) in shard {args.shard}, {len(todo)} to execute")
+    notebooks.execute_all(todo, settings)
+    return 0
+
+
+def cmd_build(root: Path, args) -> int:
+    site_dir = (args.site_dir or root / "site").resolve()
+    config_file = (args.config or root / "mkdocs.yml").resolve()
+    return build_site(config_file, site_dir)
+
+
+def build_site(config_file: Path, site_dir: Path) -> int:
+    """Strict build into a temporary folder, then swap it into place: never a half-built site."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _configure_logging()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"error: build failed, {site_dir} left unchanged: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"built {site_dir}")
+    return 0
+
+
+def cmd_serve(root: Path, args) -> int:
+    from mkdocs.commands.serve import serve
+
+    _configure_logging()
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, strict=True)
+    return 0
+
+
+def cmd_new(root: Path, args) -> int:
+    from .scaffold import create_topic
+
+    created = create_topic(
+        root, args.slug, args.title, args.path_id, after=args.after, notebook=not args.no_notebook
+    )
+    for path in created:
+        print(f"created {path.relative_to(root)}")
+    print("next: write the lesson, then run `dlpaths serve` to preview it")
+    return 0
+
+
+def cmd_check(root: Path, args) -> int:
+    from .hygiene import notebook_problems
+
+    cmd_validate(root, args)
+    problems = notebook_problems(root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_benchmark(root: Path, args) -> int:
+    from .benchmark import run_benchmark
+
+    return run_benchmark(root, cold=not args.skip_cold)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "notebooks": cmd_notebooks,
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "new": cmd_new,
+    "check": cmd_check,
+    "benchmark": cmd_benchmark,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Render TeX to MathML at build time with KaTeX (PyPI `pykatex`): no math JavaScript on pages.
+
+Browsers draw MathML natively, so formulas appear with the page, survive instant navigation and
+work offline. A formula KaTeX cannot parse fails the build with the page and the formula named.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import pykatex
+from bs4 import BeautifulSoup
+
+from .errors import ContentError, Problem
+
+# Arithmatex (generic mode) wraps math as \( ... \) in span.arithmatex and \[ ... \] in div.arithmatex.
+_INLINE_WRAP = re.compile(r"^\\\((.*)\\\)$", re.DOTALL)
+_DISPLAY_WRAP = re.compile(r"^\\\[(.*)\\\]$", re.DOTALL)
+# Notebook Markdown cells keep $...$ and $$...$$ as text.
+_DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
+
+
+class MathError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def tex_to_mathml(tex: str, display: bool) -> str:
+    try:
+        rendered = pykatex.renderToString(tex, displayMode=display, output="mathml", throwOnError=True)
+    except Exception as exc:  # pykatex.ParseError and friends
+        raise MathError(f"KaTeX cannot render {tex!r}: {exc}") from None
+    # KaTeX wraps the <math> element in <span class="katex">; keep the bare element.
+    inner = re.sub(r'^<span class="katex">(.*)</span>$', r"\1", rendered, flags=re.DOTALL)
+    return inner
+
+
+def render_arithmatex(page_html: str, file: str) -> str:
+    """Replace arithmatex spans/divs in a rendered Markdown page with MathML."""
+    if "arithmatex" not in page_html:
+        return page_html
+    soup = BeautifulSoup(page_html, "html.parser")
+    problems = []
+    for node in soup.select(".arithmatex"):
+        text = node.get_text()
+        display = node.name == "div"
+        match = (_DISPLAY_WRAP if display else _INLINE_WRAP).match(text.strip())
+        tex = match.group(1) if match else text
+        try:
+            mathml = tex_to_mathml(tex.strip(), display)
+        except MathError as exc:
+            problems.append(Problem(file, "math", str(exc), "fix the formula (KaTeX-supported LaTeX only)"))
+            continue
+        replacement = BeautifulSoup(_wrap(mathml, display), "html.parser")
+        node.replace_with(replacement)
+    if problems:
+        raise ContentError(problems)
+    return str(soup)
+
+
+def render_dollars_in(soup_node, file: str) -> None:
+    """Render $...$ / $$...$$ inside the text nodes of a BeautifulSoup subtree (notebook prose)."""
+    problems = []
+    for text_node in list(soup_node.find_all(string=True)):
+        if "$" not in text_node or text_node.find_parent(["code", "pre", "script", "style"]):
+            continue
+        pieces = []
+        last = 0
+        for match in _DOLLARS.finditer(text_node):
+            pieces.append(html.escape(text_node[last : match.start()]))
+            display = match.group(1) is not None
+            tex = (match.group(1) if display else match.group(2)).strip()
+            try:
+                pieces.append(_wrap(tex_to_mathml(tex, display), display))
+            except MathError as exc:
+                problems.append(Problem(file, "math", str(exc), "fix the formula in the notebook's Markdown cell"))
+                pieces.append(html.escape(match.group(0)))
+            last = match.end()
+        if last == 0:
+            continue
+        pieces.append(html.escape(text_node[last:]))
+        fragment = BeautifulSoup("".join(pieces), "html.parser")
+        text_node.replace_with(fragment)
+    if problems:
+        raise ContentError(problems)
+
+
+def _wrap(mathml: str, display: bool) -> str:
+    if display:
+        return f'<div class="dl-math dl-math--display">{mathml}</div>'
+    return f'<span class="dl-math">{mathml}</span>'
+

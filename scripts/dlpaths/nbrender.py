@@ -1,0 +1,170 @@
+"""Turn an executed notebook into HTML for embedding in its topic page.
+
+mkdocs-jupyter's renderer does the conversion; this module only adapts its output to a page:
+its ~600 KB of inline CSS and its inline scripts are moved to shared assets, headings get
+stable Unicode ids and permalinks, math is rendered to MathML, PNG figures get their size
+(no layout shift) and lazy loading, and code/output cells stay out of the search index.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from bs4 import BeautifulSoup
+from pymdownx.slugs import slugify
+
+from .errors import NotebookError
+from .mathrender import render_dollars_in
+
+RENDERER_VERSION = "1"
+_slugify = slugify(case="lower")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RenderedNotebook:
+    html: str
+    headings: tuple[Heading, ...]
+    css: str
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"html": self.html, "headings": [h.__dict__ for h in self.headings], "css": self.css}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RenderedNotebook:
+        data = json.loads(text)
+        return cls(data["html"], tuple(Heading(**h) for h in data["headings"]), data["css"])
+
+
+def render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str], cache_dir: Path | None) -> RenderedNotebook:
+    """Render a notebook with outputs; ids already used on the page are avoided."""
+    payload = json.dumps(notebook, sort_keys=True) + RENDERER_VERSION + json.dumps(sorted(taken_ids))
+    key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+    cached = cache_dir / f"render-{key}.json" if cache_dir else None
+    if cached and cached.is_file():
+        return RenderedNotebook.from_json(cached.read_text(encoding="utf-8"))
+    rendered = _render(notebook, name, set(taken_ids))
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(rendered.to_json(), encoding="utf-8")
+    return rendered
+
+
+def _render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str]) -> RenderedNotebook:
+    from mkdocs_jupyter.nbconvert2 import nb2html  # heavy import, only when rendering
+
+    with tempfile.TemporaryDirectory() as tmp, _quiet("traitlets", "mkdocs.mkdocs-jupyter"):
+        path = Path(tmp) / "notebook.ipynb"
+        nbformat.write(notebook, path)
+        raw = nb2html(
+            str(path),
+            execute=False,
+            allow_errors=False,
+            no_prompt=True,
+            theme="light",
+            custom_mathjax_url="",
+        )
+    css = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", raw, flags=re.DOTALL))
+    soup = BeautifulSoup(raw, "html.parser")
+    wrapper = soup.select_one("div.jupyter-wrapper")
+    if wrapper is None:
+        raise NotebookError(f"notebooks/{name}: the renderer returned no notebook body")
+    for tag in wrapper.find_all(["script", "style", "link"]):
+        tag.decompose()
+    _use_material_code_blocks(wrapper)
+    headings = _fix_headings(wrapper, taken_ids)
+    for cell in wrapper.select(".jp-MarkdownOutput"):
+        render_dollars_in(cell, f"notebooks/{name}")
+    for cell in wrapper.select(".jp-CodeCell"):
+        cell["data-search-exclude"] = ""
+    _size_images(wrapper)
+    return RenderedNotebook(html=str(wrapper), headings=tuple(headings), css=css)
+
+
+@contextlib.contextmanager
+def _quiet(*names: str):
+    """nbconvert warns about images without alt text; we set the alt text ourselves below."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _use_material_code_blocks(wrapper) -> None:
+    """Style code cells like the site's own code blocks (light and dark), with Material's copy button."""
+    for tag in wrapper.select(".zeroclipboard-container, .clipboard-copy-txt"):
+        tag.decompose()
+    for block in wrapper.select("div.highlight-ipynb"):
+        block["class"] = ["highlight"]
+        pre = block.find("pre")
+        if pre is None or pre.find("code"):
+            continue
+        code = BeautifulSoup("<code></code>", "html.parser").code
+        for child in list(pre.contents):
+            code.append(child.extract())
+        pre.append(code)
+
+
+def _fix_headings(wrapper, taken_ids: set[str]) -> list[Heading]:
+    headings = []
+    for tag in wrapper.select(".jp-MarkdownOutput h1, .jp-MarkdownOutput h2, .jp-MarkdownOutput h3, "
+                              ".jp-MarkdownOutput h4, .jp-MarkdownOutput h5, .jp-MarkdownOutput h6"):
+        for anchor in tag.select("a.anchor-link"):
+            anchor.decompose()
+        title = tag.get_text().strip()
+        base = _slugify(title, "-") or "section"
+        heading_id, n = base, 1
+        while heading_id in taken_ids:
+            heading_id = f"{base}_{n}"
+            n += 1
+        taken_ids.add(heading_id)
+        tag["id"] = heading_id
+        link = BeautifulSoup(
+            f'<a class="headerlink" href="#{heading_id}" title="Permanent link">&para;</a>', "html.parser"
+        )
+        tag.append(link)
+        headings.append(Heading(level=int(tag.name[1]), id=heading_id, title=title))
+    return headings
+
+
+def _size_images(wrapper) -> None:
+    for img in wrapper.find_all("img"):
+        img["loading"] = "lazy"
+        img["decoding"] = "async"
+        src = img.get("src", "")
+        if src.startswith("data:image/png;base64,") and not img.get("width"):
+            size = png_size(src.split(",", 1)[1])
+            if size:
+                img["width"], img["height"] = str(size[0]), str(size[1])
+        if img.get("alt", "").startswith("No description"):
+            img["alt"] = "notebook 输出的图"
+
+
+def png_size(b64: str) -> tuple[int, int] | None:
+    head = base64.b64decode(b64[:48] + "=" * (-len(b64[:48]) % 4))
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or len(head) < 24:
+        return None
+    return struct.unpack(">II", head[16:24])

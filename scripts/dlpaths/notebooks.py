@@ -1,0 +1,264 @@
+"""Execute notebooks once per content hash, in parallel, with timeouts and loud failures.
+
+The cache key covers everything that changes a result: the code cells, the kernel, the
+environment lock (requirements.lock), the Python version, the data files a notebook declares
+and this executor's own version. Prose edits do not re-execute anything: outputs are merged
+back into the current source when the page is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from .errors import NotebookError
+
+EXECUTOR_VERSION = "1"
+DEFAULT_CELL_TIMEOUT = 60
+DEFAULT_NOTEBOOK_TIMEOUT = 120
+NETGUARD_DIR = Path(__file__).with_name("netguard")
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # repository root: notebooks/ and requirements.lock live here
+    cache_dir: Path
+    cell_timeout: float = field(default_factory=lambda: _env_float("DLPATHS_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT))
+    notebook_timeout: float = field(
+        default_factory=lambda: _env_float("DLPATHS_NOTEBOOK_TIMEOUT", DEFAULT_NOTEBOOK_TIMEOUT)
+    )
+    workers: int = field(default_factory=lambda: int(os.environ.get("DLPATHS_WORKERS") or os.cpu_count() or 1))
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    key: str
+    output: Path
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("DLPATHS_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "dlpaths" / "notebooks"
+
+
+def read_source(path: Path) -> nbformat.NotebookNode:
+    try:
+        return jupytext.read(path, fmt="py:percent")
+    except Exception as exc:  # jupytext raises several types
+        raise NotebookError(f"{path}: cannot be read as a jupytext percent notebook: {exc}") from exc
+
+
+def environment_fingerprint(root: Path) -> str:
+    lock = root / "requirements.lock"
+    lock_text = lock.read_text(encoding="utf-8") if lock.is_file() else ""
+    return "\n".join(
+        [
+            f"executor {EXECUTOR_VERSION}",
+            f"python {platform.python_version()} {platform.machine()}",
+            lock_text,
+        ]
+    )
+
+
+def cache_key(notebook: nbformat.NotebookNode, environment: str, data_files: dict[str, bytes]) -> str:
+    """Hash of what changes a notebook's outputs. Markdown cells are deliberately left out."""
+    digest = hashlib.sha256()
+
+    def feed(label: str, payload: bytes) -> None:
+        digest.update(label.encode())
+        digest.update(len(payload).to_bytes(8, "big"))
+        digest.update(payload)
+
+    feed("environment", environment.encode())
+    kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
+    feed("kernel", kernel.encode())
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            feed("code", cell.source.encode())
+    for name in sorted(data_files):
+        feed(f"data:{name}", data_files[name])
+    return digest.hexdigest()
+
+
+def declared_data_files(notebook: nbformat.NotebookNode, root: Path, source: Path) -> dict[str, bytes]:
+    """Files a notebook says it reads (jupytext header: `dlpaths: {data: [path, ...]}`)."""
+    names = notebook.metadata.get("dlpaths", {}).get("data", [])
+    files = {}
+    for name in names:
+        path = root / name
+        if not path.is_file():
+            raise NotebookError(
+                f"{source}: declares data file '{name}' which does not exist; "
+                "fix the path (relative to the repository root) in the jupytext header"
+            )
+        files[name] = path.read_bytes()
+    return files
+
+
+def plan(sources: Iterable[Path], settings: Settings) -> list[Job]:
+    environment = environment_fingerprint(settings.root)
+    jobs = []
+    for source in sources:
+        notebook = read_source(source)
+        key = cache_key(notebook, environment, declared_data_files(notebook, settings.root, source))
+        output = settings.cache_dir / f"{source.stem}-{key[:20]}.ipynb"
+        jobs.append(Job(source=source, key=key, output=output))
+    return jobs
+
+
+def stale(jobs: Iterable[Job]) -> list[Job]:
+    return [job for job in jobs if not job.output.is_file()]
+
+
+def execute_all(
+    jobs: list[Job],
+    settings: Settings,
+    report: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Run the jobs in parallel; return wall seconds per notebook; raise on any failure."""
+    if not jobs:
+        return {}
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(settings.workers, len(jobs)))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    report(f"[notebooks] executing {len(jobs)} notebook(s) on {workers} worker(s), {threads} thread(s) each")
+    started = time.monotonic()
+    failures: list[str] = []
+    timings: dict[str, float] = {}
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_execute_one, job, settings, threads): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            done += 1
+            elapsed = time.monotonic() - started
+            try:
+                seconds = future.result()
+            except NotebookError as exc:
+                failures.append(str(exc))
+                status = "FAILED"
+            else:
+                timings[job.name] = seconds
+                status = f"ok in {seconds:.1f} s"
+            report(
+                f"[notebooks] {job.name}: {status} ({done}/{len(jobs)} done, "
+                f"{len(jobs) - done} left, {elapsed:.0f} s so far)"
+            )
+    if failures:
+        raise NotebookError("\n\n".join(failures))
+    return timings
+
+
+def _execute_one(job: Job, settings: Settings, threads: int) -> float:
+    partial = job.output.with_suffix(".partial.ipynb")
+    command = [
+        sys.executable,
+        "-m",
+        "dlpaths.execute",
+        str(job.source),
+        str(partial),
+        "--cell-timeout",
+        str(settings.cell_timeout),
+    ]
+    env = kernel_environment(threads)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=job.source.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=settings.notebook_timeout)
+    except subprocess.TimeoutExpired:
+        # Kill the executor's whole process group; its kernel exits when its parent dies.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        partial.unlink(missing_ok=True)
+        raise NotebookError(
+            f"notebooks/{job.name}: timed out after {settings.notebook_timeout:.0f} s for the whole "
+            "notebook; make it faster (smaller data, fewer epochs): the budget is 60 s on 2 cores"
+        ) from None
+    seconds = time.monotonic() - started
+    if process.returncode != 0:
+        partial.unlink(missing_ok=True)
+        detail = stderr.strip() or stdout.strip() or "no output"
+        raise NotebookError(f"notebooks/{job.name}: execution failed\n{detail}")
+    partial.replace(job.output)
+    _evict_older(job)
+    return seconds
+
+
+def kernel_environment(threads: int) -> dict[str, str]:
+    env = dict(os.environ)
+    thread_count = str(threads)
+    env.update(
+        {
+            "OMP_NUM_THREADS": thread_count,
+            "MKL_NUM_THREADS": thread_count,
+            "OPENBLAS_NUM_THREADS": thread_count,
+            "PYTHONHASHSEED": "0",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+    )
+    return env
+
+
+def _evict_older(job: Job) -> None:
+    for path in job.output.parent.glob(f"{job.source.stem}-*.ipynb"):
+        if path != job.output and re.fullmatch(rf"{re.escape(job.source.stem)}-[0-9a-f]{{20}}\.ipynb", path.name):
+            path.unlink(missing_ok=True)
+
+
+def load_executed(job: Job) -> nbformat.NotebookNode:
+    return nbformat.read(job.output, as_version=4)
+
+
+def merge_outputs(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Current cells (so prose edits show at once) with the outputs of the cached run."""
+    merged = nbformat.from_dict(json.loads(json.dumps(source)))
+    executed_code = [c for c in executed.cells if c.cell_type == "code"]
+    source_code = [c for c in merged.cells if c.cell_type == "code"]
+    if [c.source for c in executed_code] != [c.source for c in source_code]:
+        raise NotebookError("cached notebook does not match its source; delete the notebook cache")
+    for cell, run in zip(source_code, executed_code, strict=True):
+        cell.outputs = run.outputs
+        cell.execution_count = run.execution_count
+    merged.metadata["dlpaths"] = executed.metadata.get("dlpaths", {})
+    return merged

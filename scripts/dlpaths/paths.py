@@ -1,0 +1,95 @@
+"""Where a topic stands in each learning path, and the data the path pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .content import LearningPath, Site, Topic
+
+
+@dataclass(frozen=True)
+class Position:
+    path: LearningPath
+    index: int  # 0-based
+    total: int
+    previous: Topic | None
+    next: Topic | None
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    path: LearningPath
+    topics: tuple[Topic, ...]
+    total_hours: float
+    shared_with: dict[str, tuple[str, ...]]  # topic slug -> ids of the other paths it is in
+
+
+def positions(site: Site, slug: str) -> list[Position]:
+    """The topic's position in every path that contains it, in path order."""
+    found = []
+    for learning_path in site.paths:
+        if slug not in learning_path.steps:
+            continue
+        index = learning_path.steps.index(slug)
+        steps = learning_path.steps
+        found.append(
+            Position(
+                path=learning_path,
+                index=index,
+                total=len(steps),
+                previous=site.topics[steps[index - 1]] if index > 0 else None,
+                next=site.topics[steps[index + 1]] if index + 1 < len(steps) else None,
+            )
+        )
+    return found
+
+
+def summary(site: Site, path_id: str) -> PathSummary:
+    learning_path = site.path(path_id)
+    topics = tuple(site.topics[slug] for slug in learning_path.steps)
+    return PathSummary(
+        path=learning_path,
+        topics=topics,
+        total_hours=sum(topic.hours for topic in topics),
+        shared_with={topic.slug: other_paths(site, topic.slug, path_id) for topic in topics},
+    )
+
+
+def other_paths(site: Site, slug: str, path_id: str) -> tuple[str, ...]:
+    return tuple(p.id for p in site.paths if p.id != path_id and slug in p.steps)
+
+
+def shared_topics(site: Site) -> list[Topic]:
+    """Topics that belong to more than one path, in the order of the first path."""
+    seen: list[str] = []
+    for learning_path in site.paths:
+        for slug in learning_path.steps:
+            in_paths = sum(slug in p.steps for p in site.paths)
+            if in_paths > 1 and slug not in seen:
+                seen.append(slug)
+    return [site.topics[slug] for slug in seen]
+
+
+def client_data(site: Site) -> dict:
+    """What the progress script needs in the browser: topics and paths, no prose."""
+    return {
+        "version": 1,
+        "topics": {slug: {"title": t.title, "url": t.url} for slug, t in site.topics.items()},
+        "paths": [
+            {"id": p.id, "title": p.short_title, "url": p.url, "steps": list(p.steps)} for p in site.paths
+        ],
+    }
+
+
+def nav_order(site: Site) -> list[Topic]:
+    """Every topic once: first path's order, then topics only later paths have."""
+    ordered: list[str] = []
+    for learning_path in site.paths:
+        for slug in learning_path.steps:
+            if slug not in ordered:
+                ordered.append(slug)
+    return [site.topics[slug] for slug in ordered]

@@ -1,0 +1,209 @@
+"""One build of the site: what the MkDocs hooks in hooks.py delegate to.
+
+Order of work: validate all content (on_config), execute stale notebooks (on_pre_build),
+fill markers and render math on each page (on_page_content), write shared assets and notebook
+downloads (on_post_build). Any problem raises before a page is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from mkdocs.structure.toc import AnchorLink
+
+from . import cssprune, notebooks
+from .components import Components
+from .content import MARKER_RE, Site, Topic, load_site
+from .errors import NotebookError
+from .glossary import write_user_dictionary
+from .mathrender import render_arithmatex
+from .nbrender import RenderedNotebook, render
+from .paths import client_data, nav_order
+
+TOPICS_NAV_PLACEHOLDER = "topics/"
+NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+_H2_RE = re.compile(r'<h2 id="([^"]+)"')
+
+
+@dataclass
+class SiteBuild:
+    root: Path
+    docs_dir: Path
+    site: Site
+    settings: notebooks.Settings
+    components: Components
+    jobs: dict[str, notebooks.Job] = field(default_factory=dict)  # notebook file name -> job
+    rendered: dict[str, tuple[RenderedNotebook, nbformat.NotebookNode]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path, docs_dir: Path, template_dir: Path, cache_dir: Path | None = None) -> SiteBuild:
+        site = load_site(docs_dir, root / "notebooks")
+        settings = notebooks.Settings(root=root, cache_dir=cache_dir or notebooks.default_cache_dir())
+        return cls(
+            root=root,
+            docs_dir=docs_dir,
+            site=site,
+            settings=settings,
+            components=Components(template_dir, site),
+        )
+
+    # --- on_config -------------------------------------------------------------------
+
+    def configure(self, config) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and hasattr(search.config, "jieba_dict_user"):
+            dictionary = write_user_dictionary(self.site.glossary, self.settings.cache_dir.parent / "search")
+            search.config.jieba_dict_user = str(dictionary)
+        config.nav = self._nav_with_topics(config.nav)
+        config.extra["dlpaths"] = client_data(self.site)
+
+    def _nav_with_topics(self, nav):
+        if nav is None:
+            return nav
+        topics = [{topic.title: topic.file} for topic in nav_order(self.site)]
+        filled = []
+        found = False
+        for item in nav:
+            if isinstance(item, dict) and list(item.values()) == [TOPICS_NAV_PLACEHOLDER]:
+                filled.append({next(iter(item)): topics})
+                found = True
+            else:
+                filled.append(item)
+        if not found:
+            raise NotebookError(
+                f"mkdocs.yml: nav has no entry whose value is '{TOPICS_NAV_PLACEHOLDER}'; "
+                "add `- 全部主题: topics/` where the topic list should go"
+            )
+        return filled
+
+    # --- on_pre_build ----------------------------------------------------------------
+
+    def execute_notebooks(self, report=print) -> dict[str, float]:
+        sources = sorted(
+            {self.settings.notebooks_dir / t.notebook for t in self.site.topics.values() if t.notebook}
+        )
+        planned = notebooks.plan(sources, self.settings)
+        self.jobs = {job.name: job for job in planned}
+        todo = notebooks.stale(planned)
+        if not todo:
+            report(f"[notebooks] all {len(planned)} notebook(s) up to date in {self.settings.cache_dir}")
+            return {}
+        return notebooks.execute_all(todo, self.settings, report)
+
+    # --- on_page_content -------------------------------------------------------------
+
+    def page_content(self, html: str, page) -> str:
+        src_uri = page.file.src_uri
+        shown = f"{self.docs_dir.name}/{src_uri}"
+        base = relative_base(page.url)
+        html = render_arithmatex(html, shown)
+        topic = self.site.topic_for_file(src_uri)
+
+        def fill(match: re.Match) -> str:
+            name, args = match.group(1), match.group(2).split()
+            if name == "notebook":
+                return self._notebook_html(topic, page, html, base)
+            if name == "resources":
+                return self.components.resources(topic, base)
+            if name == "path-overview":
+                return self.components.path_overview(args[0], base)
+            if name == "home":
+                return self.components.home(base)
+            if name == "glossary":
+                return self.components.glossary(base)
+            if name == "progress":
+                return self.components.progress(base)
+            raise NotebookError(f"{shown}: unknown marker {match.group(0)}")  # validated earlier
+
+        html = MARKER_RE.sub(fill, html)
+        if topic:
+            html = self.components.topic_header(topic, base) + html + self.components.topic_footer(topic, base)
+        return html
+
+    def _notebook_html(self, topic: Topic, page, html: str, base: str) -> str:
+        job = self.jobs.get(topic.notebook)
+        if job is None or not job.output.is_file():
+            raise NotebookError(f"notebooks/{topic.notebook}: not executed; run the build again")
+        source = notebooks.read_source(job.source)
+        merged = notebooks.merge_outputs(source, notebooks.load_executed(job))
+        taken = set(_ID_RE.findall(html))
+        rendered = render(merged, topic.notebook, taken, self.settings.cache_dir / "rendered")
+        self.rendered[topic.slug] = (rendered, merged)
+        marker_at = html.find("dlpaths:notebook")
+        _attach_headings_to_toc(page, html[:marker_at], rendered)
+        return self.components.notebook(topic, rendered.html, merged.metadata.get("dlpaths", {}), base)
+
+    # --- on_post_build ---------------------------------------------------------------
+
+    def write_assets(self, site_dir: Path) -> None:
+        for slug, (_, merged) in self.rendered.items():
+            target = site_dir / "notebooks" / f"{slug}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            download = nbformat.from_dict(json.loads(json.dumps(merged)))
+            download.metadata.pop("dlpaths", None)
+            nbformat.write(download, target)
+        if self.rendered:
+            css_path = site_dir / NOTEBOOK_CSS
+            css_path.parent.mkdir(parents=True, exist_ok=True)
+            css_path.write_text(self.notebook_css(), encoding="utf-8")
+
+    def notebook_css(self) -> str:
+        classes: set[str] = set()
+        css = ""
+        for rendered, _ in self.rendered.values():
+            classes |= cssprune.used_classes(rendered.html)
+            css = css or rendered.css
+        dark = _dark_theme_css()
+        dark_vars = cssprune.scope_variables(dark, '[data-md-color-scheme="slate"] .jupyter-wrapper')
+        return "\n".join([cssprune.prune(css, classes), cssprune.prune(dark_vars, classes)])
+
+
+def relative_base(page_url: str) -> str:
+    """Prefix that turns a site-root-relative URL into one relative to the page."""
+    depth = page_url.rstrip("/").count("/") + 1 if page_url.strip("/") else 0
+    if page_url and not page_url.endswith("/"):
+        depth -= 1  # a file URL such as 'topics/pca.html' sits in its folder
+    return "../" * depth
+
+
+def _attach_headings_to_toc(page, html_before_marker: str, rendered: RenderedNotebook) -> None:
+    section_ids = _H2_RE.findall(html_before_marker)
+    if not section_ids or page.toc is None:
+        return
+    parent = _find_toc_item(list(page.toc), section_ids[-1])
+    if parent is None:
+        return
+    last_by_level: dict[int, AnchorLink] = {}
+    for heading in rendered.headings:
+        link = AnchorLink(heading.title, heading.id, heading.level)
+        owner = parent
+        for level in range(heading.level - 1, parent.level, -1):
+            if level in last_by_level:
+                owner = last_by_level[level]
+                break
+        owner.children.append(link)
+        last_by_level[heading.level] = link
+        for deeper in [level for level in last_by_level if level > heading.level]:
+            del last_by_level[deeper]
+
+
+def _find_toc_item(items, anchor_id: str):
+    for item in items:
+        if item.id == anchor_id:
+            return item
+        found = _find_toc_item(item.children, anchor_id)
+        if found:
+            return found
+    return None
+
+
+def _dark_theme_css() -> str:
+    import mkdocs_jupyter
+
+    path = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets" / "theme-dark.css"
+    return path.read_text(encoding="utf-8")

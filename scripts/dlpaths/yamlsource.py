@@ -1,0 +1,58 @@
+"""Parse YAML while keeping the line of every value, for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Located:
+    data: Any
+    lines: dict[tuple, int]  # JSON path (tuple of keys/indices) -> 1-based line in the file
+
+    def line_of(self, path: tuple) -> int | None:
+        """Line of the deepest known ancestor of `path`."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+
+class YamlSyntaxError(ValueError):
+    def __init__(self, line: int | None, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def load_located(text: str, first_line: int = 1) -> Located:
+    """Load YAML text whose first line is `first_line` of its file."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlSyntaxError(line, problem) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - pyyaml always marks its errors
+        raise YamlSyntaxError(None, str(exc)) from None
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines, first_line)
+    return Located(data, lines)
+
+
+def _collect_lines(node: yaml.Node, path: tuple, lines: dict, offset: int) -> None:
+    lines[path] = node.start_mark.line + offset
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + offset
+            _collect_lines(value_node, path + (key,), lines, offset)
+            lines[path + (key,)] = key_node.start_mark.line + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, path + (index,), lines, offset)

@@ -1,0 +1,203 @@
+"""The validator rejects bad input with a message naming the file, the field or line, and the fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dlpaths.content import find_markers, find_prerequisite_cycle, load_site, split_front_matter
+from dlpaths.errors import ContentError
+
+
+def load(site: Path):
+    return load_site(site / "docs", site / "notebooks")
+
+
+def problems_of(site: Path) -> str:
+    with pytest.raises(ContentError) as caught:
+        load(site)
+    return str(caught.value)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_good_fixture_loads(fixture_site):
+    site = load(fixture_site)
+    assert sorted(site.topics) == ["alpha", "beta"]
+    alpha = site.topics["alpha"]
+    assert alpha.notebook == "alpha.py"
+    assert alpha.resources[2].mirror.url == "https://m.example.org/"
+    assert alpha.resources[2].china_access == "blocked"
+    assert site.path("main").steps == ("alpha", "beta")
+    assert site.glossary[0].zh == "反向传播"
+
+
+def test_malformed_yaml_names_file_and_line(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "hours: 2.5", "hours: [2.5")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: line 5: malformed YAML" in message
+    assert "fix:" in message
+
+
+def test_missing_front_matter(fixture_site):
+    page = fixture_site / "docs/topics/beta.md"
+    _, body = split_front_matter(page.read_text(encoding="utf-8"))
+    page.write_text(body, encoding="utf-8")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: line 1: the page has no front matter" in message
+
+
+def test_unknown_field_suggests_spelling(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "hours: 2.5", "hours: 2.5\nlevle: beginner")
+    message = problems_of(fixture_site)
+    assert re.search(r"docs/topics/beta\.md: line 5, levle: unknown field 'levle'", message)
+    assert "did you mean 'level'?" in message
+
+
+def test_missing_field(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "hours: 2.5\n", "")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: line 2: missing required field 'hours'" in message
+    assert "add `hours:`" in message
+
+
+def test_wrong_type_names_the_field(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "hours: 2.5", "hours: two")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: line 4, hours: 'two' is not of type number" in message
+
+
+def test_wrong_enum_lists_choices(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "kind: book", "kind: article")
+    message = problems_of(fixture_site)
+    assert "resources[1].kind: 'article' is not allowed" in message
+    assert "use one of: paper, blog, video, book, course, code, docs, tool" in message
+
+
+def test_non_http_url_rejected(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://d.example.org/"', '"javascript:alert(1)"')
+    message = problems_of(fixture_site)
+    assert "resources[1].url: 'javascript:alert(1)' is not an http(s) URL" in message
+
+
+def test_duplicate_url_within_page(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://d.example.org/"', '"https://a.example.org"')
+    message = problems_of(fixture_site)
+    assert "duplicate URL https://a.example.org (also at resources[0].url)" in message
+
+
+def test_unknown_prerequisite_suggests_slug(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "prerequisites: [alpha]", "prerequisites: [alpah]")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: prerequisites: unknown prerequisite 'alpah'" in message
+    assert "did you mean 'alpha'?" in message
+
+
+def test_prerequisite_cycle_is_reported(fixture_site):
+    edit(fixture_site / "docs/topics/alpha.md", "prerequisites: []", "prerequisites: [beta]")
+    message = problems_of(fixture_site)
+    assert "prerequisite cycle: alpha -> beta -> alpha" in message
+
+
+def test_cycle_finder_on_three_topics(fixture_site):
+    site = load(fixture_site)
+    topics = dict(site.topics)
+    from dataclasses import replace
+
+    topics["alpha"] = replace(topics["alpha"], prerequisites=("gamma",))
+    topics["gamma"] = replace(topics["alpha"], slug="gamma", prerequisites=("beta",))
+    assert find_prerequisite_cycle(topics) == ["alpha", "gamma", "beta", "alpha"]
+    assert find_prerequisite_cycle(site.topics) is None
+
+
+def test_prerequisite_after_topic_in_path(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "      - alpha\n      - beta\n", "      - beta\n      - alpha\n")
+    message = problems_of(fixture_site)
+    assert "'beta' comes before its prerequisite 'alpha'" in message
+
+
+def test_missing_notebook_source(fixture_site):
+    (fixture_site / "notebooks/alpha.py").unlink()
+    message = problems_of(fixture_site)
+    assert "docs/topics/alpha.md: notebook: notebook source notebooks/alpha.py does not exist" in message
+
+
+def test_topic_in_no_path(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "      - beta\n", "")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: the topic is in no learning path" in message
+    assert "add 'beta' to the steps of a path in docs/_data/paths.yml" in message
+
+
+def test_unknown_path_step(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "      - beta\n", "      - beta\n      - gamma\n")
+    message = problems_of(fixture_site)
+    assert "docs/_data/paths.yml: path 'main', steps: unknown step 'gamma'" in message
+
+
+def test_malformed_paths_file(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "    short_title: 主路线", "    short_title: : :")
+    message = problems_of(fixture_site)
+    assert "docs/_data/paths.yml: line 4: malformed YAML" in message
+
+
+def test_glossary_unknown_topic(fixture_site):
+    edit(fixture_site / "docs/_data/glossary.yml", "topic: alpha", "topic: alfa")
+    message = problems_of(fixture_site)
+    assert "docs/_data/glossary.yml: term '反向传播', topic: unknown topic 'alfa'" in message
+
+
+def test_unknown_marker(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "## 正文", "## 正文\n\n<!-- dlpaths:quiz -->")
+    message = problems_of(fixture_site)
+    assert re.search(r"docs/topics/beta\.md: line \d+: unknown marker 'dlpaths:quiz'", message)
+
+
+def test_missing_resources_marker(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "<!-- dlpaths:resources -->", "")
+    message = problems_of(fixture_site)
+    assert "must contain the marker <!-- dlpaths:resources --> once (found 0)" in message
+
+
+def test_notebook_marker_without_notebook(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "## 正文", "## 正文\n\n<!-- dlpaths:notebook -->")
+    message = problems_of(fixture_site)
+    assert "found 1 notebook marker(s), expected 0" in message
+
+
+def test_path_overview_unknown_path(fixture_site):
+    edit(fixture_site / "docs/paths/main.md", "path-overview main", "path-overview side")
+    message = problems_of(fixture_site)
+    assert "unknown path 'side'" in message
+
+
+def test_non_ascii_file_name(fixture_site):
+    (fixture_site / "docs/topics/beta.md").rename(fixture_site / "docs/topics/贝塔.md")
+    message = problems_of(fixture_site)
+    assert "is not an ASCII slug" in message
+
+
+def test_all_problems_reported_at_once(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "hours: 2.5", "hours: two")
+    edit(fixture_site / "docs/topics/alpha.md", "level: beginner", "level: easy")
+    message = problems_of(fixture_site)
+    assert message.startswith("2 content problems found:")
+
+
+def test_find_markers_reports_lines():
+    body = "a\n<!-- dlpaths:path-overview path-1 -->\nb\n<!-- dlpaths:resources -->\n"
+    assert find_markers(body) == [("path-overview", ("path-1",), 2), ("resources", (), 4)]
+
+
+def test_real_site_is_valid():
+    root = Path(__file__).resolve().parents[1]
+    site = load(root)
+    assert len(site.paths) == 2
+    for topic in site.topics.values():
+        assert len(topic.resources) >= 3, topic.slug
