@@ -161,7 +161,9 @@ def cmd_benchmark(root: Path, args) -> int:
 
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba  # configures its own DEBUG logger on import; quiet it once imported
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 COMMANDS = {

@@ -328,6 +328,8 @@ def _explain(error: jsonschema.ValidationError, schema: dict) -> tuple[tuple, st
     if validator == "pattern":
         if "https?" in value:
             return (), f"{error.instance!r} is not an http(s) URL", "use an absolute URL starting with https:// (or http://)"
+        if value == '^[^<>"&]+$':
+            return (), f"{error.instance!r} contains <, >, \" or &", "write these as words; titles and descriptions are plain text"
         if value.endswith(".py$"):
             return (), f"{error.instance!r} is not a notebook file name", "give the file name in notebooks/, e.g. 'my-topic.py'"
         return (), f"{error.instance!r} is not a valid slug", "use lowercase ASCII words joined by '-'"

@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .notebooks import read_source
+from .notebooks import FAILURE_MARKER, read_source
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 CELL_MARKER_RE = re.compile(r"^# %%", re.MULTILINE)
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        # The kernel shares this stderr; the marker lets the build show only our report.
+        print(FAILURE_MARKER, file=sys.stderr)
         print(describe_failure(args.source, notebook, index, lines, exc, args.cell_timeout), file=sys.stderr)
         return 1
     notebook.metadata["dlpaths"] = receipt(time.monotonic() - started)

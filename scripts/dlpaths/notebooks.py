@@ -28,6 +28,7 @@ import nbformat
 from .errors import NotebookError
 
 EXECUTOR_VERSION = "1"
+FAILURE_MARKER = "=== dlpaths: notebook failure ==="  # printed by dlpaths.execute before its report
 DEFAULT_CELL_TIMEOUT = 60
 DEFAULT_NOTEBOOK_TIMEOUT = 120
 NETGUARD_DIR = Path(__file__).with_name("netguard")
@@ -216,7 +217,7 @@ def _execute_one(job: Job, settings: Settings, threads: int) -> float:
     seconds = time.monotonic() - started
     if process.returncode != 0:
         partial.unlink(missing_ok=True)
-        detail = stderr.strip() or stdout.strip() or "no output"
+        detail = stderr.split(FAILURE_MARKER, 1)[-1].strip() or stdout.strip() or "no output"
         raise NotebookError(f"notebooks/{job.name}: execution failed\n{detail}")
     partial.replace(job.output)
     _evict_older(job)

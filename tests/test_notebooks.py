@@ -1,0 +1,190 @@
+"""Notebook cache keys, execution failures, the network guard and source hygiene."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from dlpaths import notebooks
+from dlpaths.errors import NotebookError
+from dlpaths.execute import cell_lines
+from dlpaths.hygiene import notebook_problems, tracked_notebooks_with_outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEADER = """\
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+"""
+
+
+def percent(body: str) -> nbformat.NotebookNode:
+    return jupytext.reads(HEADER + body, fmt="py:percent")
+
+
+BASE = "# %% [markdown]\n# 说明\n\n# %%\nx = 1\nprint(x)\n"
+
+
+def key(notebook, environment="env", data=None):
+    return notebooks.cache_key(notebook, environment, data or {})
+
+
+def test_key_ignores_markdown_edits():
+    edited = BASE.replace("# 说明", "# 改过的说明")
+    assert key(percent(BASE)) == key(percent(edited))
+
+
+def test_key_changes_with_code():
+    assert key(percent(BASE)) != key(percent(BASE.replace("x = 1", "x = 2")))
+
+
+def test_key_changes_with_environment_lock():
+    assert key(percent(BASE), "torch==2.13.0") != key(percent(BASE), "torch==2.14.1")
+
+
+def test_key_changes_with_declared_data():
+    assert key(percent(BASE), data={"d.csv": b"1"}) != key(percent(BASE), data={"d.csv": b"2"})
+
+
+def test_key_changes_with_kernel():
+    other = percent(BASE)
+    other.metadata["kernelspec"]["name"] = "other"
+    assert key(percent(BASE)) != key(other)
+
+
+def test_environment_fingerprint_reads_lock(tmp_path):
+    (tmp_path / "requirements.lock").write_text("numpy==2.0\n")
+    first = notebooks.environment_fingerprint(tmp_path)
+    (tmp_path / "requirements.lock").write_text("numpy==2.1\n")
+    assert notebooks.environment_fingerprint(tmp_path) != first
+    assert "python 3.11" in first
+
+
+def test_declared_data_must_exist(tmp_path):
+    notebook = percent(BASE)
+    notebook.metadata["dlpaths"] = {"data": ["missing.csv"]}
+    with pytest.raises(NotebookError, match="declares data file 'missing.csv' which does not exist"):
+        notebooks.declared_data_files(notebook, tmp_path, tmp_path / "n.py")
+
+
+def test_merge_keeps_new_prose_and_cached_outputs():
+    executed = percent(BASE)
+    executed.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    executed.metadata["dlpaths"] = {"seconds": 1.0}
+    source = percent(BASE.replace("# 说明", "# 新说明"))
+    merged = notebooks.merge_outputs(source, executed)
+    assert merged.cells[0].source == "新说明"
+    assert merged.cells[1].outputs[0]["text"] == "1\n"
+    assert merged.metadata["dlpaths"] == {"seconds": 1.0}
+
+
+def test_merge_refuses_mismatched_code():
+    with pytest.raises(NotebookError, match="does not match"):
+        notebooks.merge_outputs(percent(BASE.replace("x = 1", "x = 3")), percent(BASE))
+
+
+def test_cell_lines_point_at_markers():
+    text = HEADER + BASE
+    lines = cell_lines(text)
+    assert [text.splitlines()[n - 1] for n in lines] == ["# %% [markdown]", "# %%"]
+
+
+def _settings(tmp_path, **overrides):
+    return notebooks.Settings(root=tmp_path, cache_dir=tmp_path / "cache", **overrides)
+
+
+def _write(tmp_path, name, body):
+    path = tmp_path / "notebooks" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_execution_caches_and_reports_progress(tmp_path):
+    source = _write(tmp_path, "ok.py", BASE)
+    settings = _settings(tmp_path)
+    lines = []
+    jobs = notebooks.plan([source], settings)
+    timings = notebooks.execute_all(jobs, settings, report=lines.append)
+    assert "ok.py" in timings and jobs[0].output.is_file()
+    assert any("ok.py: ok in" in line and "1/1 done, 0 left" in line for line in lines)
+    executed = nbformat.read(jobs[0].output, as_version=4)
+    assert executed.cells[1].outputs[0]["text"] == "1\n"
+    assert executed.metadata["dlpaths"]["python"].startswith("3.11")
+    assert notebooks.stale(notebooks.plan([source], settings)) == []
+
+
+@pytest.mark.slow
+def test_failing_cell_names_notebook_cell_line_and_traceback(tmp_path):
+    source = _write(tmp_path, "bad.py", BASE + "\n# %%\nraise ValueError('boom: accuracy too low')\n")
+    settings = _settings(tmp_path)
+    with pytest.raises(NotebookError) as caught:
+        notebooks.execute_all(notebooks.plan([source], settings), settings, report=lambda _: None)
+    message = str(caught.value)
+    assert "notebooks/bad.py: cell 3 (line 15 of bad.py) raised an error" in message
+    assert "ValueError: boom: accuracy too low" in message
+    assert not list((tmp_path / "cache").glob("bad-*.ipynb")), "a failed run must not be cached"
+
+
+@pytest.mark.slow
+def test_hanging_cell_times_out(tmp_path):
+    source = _write(tmp_path, "hang.py", "# %%\nimport time\ntime.sleep(600)\n")
+    settings = _settings(tmp_path, cell_timeout=2, notebook_timeout=60)
+    with pytest.raises(NotebookError, match=r"cell 1 \(line 8 of hang.py\) did not finish within the 2 s cell timeout"):
+        notebooks.execute_all(notebooks.plan([source], settings), settings, report=lambda _: None)
+
+
+@pytest.mark.slow
+def test_whole_notebook_timeout(tmp_path):
+    body = "# %%\nimport time\ntime.sleep(1.5)\n\n# %%\ntime.sleep(1.5)\n\n# %%\ntime.sleep(1.5)\n"
+    source = _write(tmp_path, "slow.py", body)
+    settings = _settings(tmp_path, cell_timeout=30, notebook_timeout=3)
+    with pytest.raises(NotebookError, match="timed out after 3 s for the whole notebook"):
+        notebooks.execute_all(notebooks.plan([source], settings), settings, report=lambda _: None)
+
+
+@pytest.mark.slow
+def test_notebooks_cannot_reach_the_network(tmp_path):
+    body = (
+        "# %%\nimport urllib.request\n"
+        "urllib.request.urlopen('http://example.org/', timeout=5)\n"
+    )
+    source = _write(tmp_path, "net.py", body)
+    settings = _settings(tmp_path)
+    with pytest.raises(NotebookError, match="notebooks run without network"):
+        notebooks.execute_all(notebooks.plan([source], settings), settings, report=lambda _: None)
+
+
+def test_network_guard_allows_loopback():
+    code = (
+        "import socket\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)\n"
+        "c = socket.create_connection(('127.0.0.1', s.getsockname()[1]), timeout=2); c.close()\n"
+        "try:\n"
+        "    socket.create_connection(('203.0.113.1', 80), timeout=2)\n"
+        "except OSError as e:\n"
+        "    print('blocked' if 'without network' in str(e) else 'other')\n"
+    )
+    env = notebooks.kernel_environment(1)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "blocked", out.stderr
+
+
+def test_repository_notebooks_are_clean_sources():
+    assert notebook_problems(ROOT) == []
+    assert tracked_notebooks_with_outputs(ROOT) == []
+    for path in (ROOT / "notebooks").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "assert " in text, f"{path.name} asserts no key result"
+        assert "fetch_" not in text and "urlopen" not in text, f"{path.name} may download data"
