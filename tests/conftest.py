@@ -44,8 +44,16 @@ def copy_fixture(tmp_path: Path, name: str = "good") -> Path:
 
 def run_build(site: Path, site_dir: Path, cache_dir: Path, env: dict | None = None) -> BuildResult:
     command = [
-        sys.executable, "-m", "dlpaths.cli", "--root", str(site), "build",
-        "--config", str(site / "mkdocs.yml"), "--site-dir", str(site_dir),
+        sys.executable,
+        "-m",
+        "dlpaths.cli",
+        "--root",
+        str(site),
+        "build",
+        "--config",
+        str(site / "mkdocs.yml"),
+        "--site-dir",
+        str(site_dir),
     ]
     full_env = {**os.environ, "DLPATHS_CACHE_DIR": str(cache_dir), **(env or {})}
     completed = subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=600)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import copy_fixture, run_build
 
 pytestmark = pytest.mark.slow
@@ -119,7 +118,9 @@ def test_hanging_cell_fails_with_timeout(tmp_path):
     edit(site / "notebooks/alpha.py", "total = sum(range(10))", "import time\ntime.sleep(600)\ntotal = 45")
     result = run_build(site, tmp_path / "out" / "site", tmp_path / "cache", env={"DLPATHS_CELL_TIMEOUT": "3"})
     assert not result.ok
-    assert "notebooks/alpha.py: cell 2 (line 16 of alpha.py) did not finish within the 3 s cell timeout" in result.output
+    assert (
+        "notebooks/alpha.py: cell 2 (line 16 of alpha.py) did not finish within the 3 s cell timeout" in result.output
+    )
 
 
 def test_bad_math_fails_naming_page(tmp_path):

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from dlpaths.content import find_markers, find_prerequisite_cycle, load_site, split_front_matter
 from dlpaths.errors import ContentError
 

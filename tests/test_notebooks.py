@@ -9,7 +9,6 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-
 from dlpaths import notebooks
 from dlpaths.errors import NotebookError
 from dlpaths.execute import cell_lines
@@ -156,10 +155,7 @@ def test_whole_notebook_timeout(tmp_path):
 
 @pytest.mark.slow
 def test_notebooks_cannot_reach_the_network(tmp_path):
-    body = (
-        "# %%\nimport urllib.request\n"
-        "urllib.request.urlopen('http://example.org/', timeout=5)\n"
-    )
+    body = "# %%\nimport urllib.request\nurllib.request.urlopen('http://example.org/', timeout=5)\n"
     source = _write(tmp_path, "net.py", body)
     settings = _settings(tmp_path)
     with pytest.raises(NotebookError, match="notebooks run without network"):

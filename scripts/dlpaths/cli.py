@@ -1,12 +1,12 @@
 """`dlpaths`: one command for every docs chore.
 
-    dlpaths validate            check all content against the schemas (also run by every build)
-    dlpaths notebooks           execute notebooks whose cache entry is stale
-    dlpaths build               strict build into site/ (atomically: nothing half-built)
-    dlpaths serve               live preview at http://127.0.0.1:8000/
-    dlpaths new SLUG ...        scaffold a topic page and its notebook
-    dlpaths check               what pre-commit runs: validate + notebook hygiene
-    dlpaths benchmark           build times, notebook times, page weights
+dlpaths validate            check all content against the schemas (also run by every build)
+dlpaths notebooks           execute notebooks whose cache entry is stale
+dlpaths build               strict build into site/ (atomically: nothing half-built)
+dlpaths serve               live preview at http://127.0.0.1:8000/
+dlpaths new SLUG ...        scaffold a topic page and its notebook
+dlpaths check               what pre-commit runs: validate + notebook hygiene
+dlpaths benchmark           build times, notebook times, page weights
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dlpaths", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="dlpaths", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -68,7 +70,9 @@ def cmd_validate(root: Path, args) -> int:
 
     site = load_site(root / "docs", root / "notebooks")
     steps = sum(len(p.steps) for p in site.paths)
-    print(f"ok: {len(site.topics)} topics, {len(site.paths)} paths ({steps} steps), {len(site.glossary)} glossary terms")
+    print(
+        f"ok: {len(site.topics)} topics, {len(site.paths)} paths ({steps} steps), {len(site.glossary)} glossary terms"
+    )
     return 0
 
 
@@ -134,9 +138,7 @@ def cmd_serve(root: Path, args) -> int:
 def cmd_new(root: Path, args) -> int:
     from .scaffold import create_topic
 
-    created = create_topic(
-        root, args.slug, args.title, args.path_id, after=args.after, notebook=not args.no_notebook
-    )
+    created = create_topic(root, args.slug, args.title, args.path_id, after=args.after, notebook=not args.no_notebook)
     for path in created:
         print(f"created {path.relative_to(root)}")
     print("next: write the lesson, then run `dlpaths serve` to preview it")

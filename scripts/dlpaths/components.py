@@ -67,9 +67,7 @@ class Components:
         return self._render("resources.html", base_url, topic=topic)
 
     def notebook(self, topic: Topic, body_html: str, receipt: dict, base_url: str) -> str:
-        return self._render(
-            "notebook.html", base_url, topic=topic, body=Markup(body_html), receipt=receipt
-        )
+        return self._render("notebook.html", base_url, topic=topic, body=Markup(body_html), receipt=receipt)
 
     def path_overview(self, path_id: str, base_url: str) -> str:
         summary = pathlogic.summary(self.site, path_id)

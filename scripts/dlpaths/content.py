@@ -172,8 +172,7 @@ def _yaml_problem(docs_dir: Path, rel: str, exc: YamlSyntaxError) -> Problem:
         _display(docs_dir, rel),
         where,
         f"malformed YAML: {exc}",
-        "check indentation and quoting on that line (quote text that contains ': ' or starts "
-        "with a special character)",
+        "check indentation and quoting on that line (quote text that contains ': ' or starts with a special character)",
     )
 
 
@@ -327,11 +326,23 @@ def _explain(error: jsonschema.ValidationError, schema: dict) -> tuple[tuple, st
         return (), f"{error.instance!r} is not of type {value}", f"write a value of type {value}"
     if validator == "pattern":
         if "https?" in value:
-            return (), f"{error.instance!r} is not an http(s) URL", "use an absolute URL starting with https:// (or http://)"
+            return (
+                (),
+                f"{error.instance!r} is not an http(s) URL",
+                "use an absolute URL starting with https:// (or http://)",
+            )
         if value == '^[^<>"&]+$':
-            return (), f"{error.instance!r} contains <, >, \" or &", "write these as words; titles and descriptions are plain text"
+            return (
+                (),
+                f'{error.instance!r} contains <, >, " or &',
+                "write these as words; titles and descriptions are plain text",
+            )
         if value.endswith(".py$"):
-            return (), f"{error.instance!r} is not a notebook file name", "give the file name in notebooks/, e.g. 'my-topic.py'"
+            return (
+                (),
+                f"{error.instance!r} is not a notebook file name",
+                "give the file name in notebooks/, e.g. 'my-topic.py'",
+            )
         return (), f"{error.instance!r} is not a valid slug", "use lowercase ASCII words joined by '-'"
     if validator in {"minItems", "minLength"}:
         return (), f"too short ({validator} {value})", f"give at least {value} item(s)/character(s)"
@@ -443,9 +454,7 @@ def _check_references(
         shown = _display(docs_dir, topic.file)
         for prereq in topic.prerequisites:
             if prereq == topic.slug:
-                problems.append(
-                    Problem(shown, "prerequisites", "a topic cannot require itself", f"remove '{prereq}'")
-                )
+                problems.append(Problem(shown, "prerequisites", "a topic cannot require itself", f"remove '{prereq}'"))
             elif prereq not in topics:
                 problems.append(
                     Problem(
@@ -488,9 +497,7 @@ def _check_references(
             )
 
 
-def _check_paths(
-    docs_dir: Path, topics: dict[str, Topic], paths: list[LearningPath], problems: list[Problem]
-) -> None:
+def _check_paths(docs_dir: Path, topics: dict[str, Topic], paths: list[LearningPath], problems: list[Problem]) -> None:
     shown = _display(docs_dir, PATHS_FILE)
     slugs = sorted(topics)
     placed: set[str] = set()

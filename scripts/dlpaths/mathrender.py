@@ -91,4 +91,3 @@ def _wrap(mathml: str, display: bool) -> str:
     if display:
         return f'<div class="dl-math dl-math--display">{mathml}</div>'
     return f'<span class="dl-math">{mathml}</span>'
-

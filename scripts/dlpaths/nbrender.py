@@ -44,9 +44,7 @@ class RenderedNotebook:
     css: str
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"html": self.html, "headings": [h.__dict__ for h in self.headings], "css": self.css}
-        )
+        return json.dumps({"html": self.html, "headings": [h.__dict__ for h in self.headings], "css": self.css})
 
     @classmethod
     def from_json(cls, text: str) -> RenderedNotebook:
@@ -130,8 +128,10 @@ def _use_material_code_blocks(wrapper) -> None:
 
 def _fix_headings(wrapper, taken_ids: set[str]) -> list[Heading]:
     headings = []
-    for tag in wrapper.select(".jp-MarkdownOutput h1, .jp-MarkdownOutput h2, .jp-MarkdownOutput h3, "
-                              ".jp-MarkdownOutput h4, .jp-MarkdownOutput h5, .jp-MarkdownOutput h6"):
+    for tag in wrapper.select(
+        ".jp-MarkdownOutput h1, .jp-MarkdownOutput h2, .jp-MarkdownOutput h3, "
+        ".jp-MarkdownOutput h4, .jp-MarkdownOutput h5, .jp-MarkdownOutput h6"
+    ):
         for anchor in tag.select("a.anchor-link"):
             anchor.decompose()
         title = tag.get_text().strip()

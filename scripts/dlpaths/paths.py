@@ -79,9 +79,7 @@ def client_data(site: Site) -> dict:
     return {
         "version": 1,
         "topics": {slug: {"title": t.title, "url": t.url} for slug, t in site.topics.items()},
-        "paths": [
-            {"id": p.id, "title": p.short_title, "url": p.url, "steps": list(p.steps)} for p in site.paths
-        ],
+        "paths": [{"id": p.id, "title": p.short_title, "url": p.url, "steps": list(p.steps)} for p in site.paths],
     }
 
 

@@ -135,7 +135,9 @@ assert abs(result) < 0.2, result
 """
 
 
-def create_topic(root: Path, slug: str, title: str, path_id: str, after: str | None = None, notebook: bool = True) -> list[Path]:
+def create_topic(
+    root: Path, slug: str, title: str, path_id: str, after: str | None = None, notebook: bool = True
+) -> list[Path]:
     docs_dir = root / "docs"
     page = docs_dir / "topics" / f"{slug}.md"
     problems = []
@@ -168,9 +170,7 @@ def create_topic(root: Path, slug: str, title: str, path_id: str, after: str | N
         notebook_path.write_text(NOTEBOOK_TEMPLATE.format(), encoding="utf-8")
         created.append(notebook_path)
     paths_file = docs_dir / PATHS_FILE
-    paths_file.write_text(
-        add_step(paths_file.read_text(encoding="utf-8"), path_id, slug, after), encoding="utf-8"
-    )
+    paths_file.write_text(add_step(paths_file.read_text(encoding="utf-8"), path_id, slug, after), encoding="utf-8")
     created.append(paths_file)
     return created
 

@@ -84,9 +84,7 @@ class SiteBuild:
     # --- on_pre_build ----------------------------------------------------------------
 
     def execute_notebooks(self, report=print) -> dict[str, float]:
-        sources = sorted(
-            {self.settings.notebooks_dir / t.notebook for t in self.site.topics.values() if t.notebook}
-        )
+        sources = sorted({self.settings.notebooks_dir / t.notebook for t in self.site.topics.values() if t.notebook})
         planned = notebooks.plan(sources, self.settings)
         self.jobs = {job.name: job for job in planned}
         todo = notebooks.stale(planned)

@@ -1,0 +1,170 @@
+"""The site in a real browser (Debian's chromium through Playwright), served from 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.site, pytest.mark.slow]
+
+FIRST, SECOND = "perceptron-mlp", "attention"
+
+
+def watch_requests(page, origin):
+    """Record every request; refuse any that leaves the local server instead of waiting on it."""
+    outside = []
+
+    def route(route_obj):
+        url = route_obj.request.url
+        if url.startswith(origin) or url.startswith(("data:", "blob:")):
+            route_obj.continue_()
+        else:
+            outside.append(url)
+            route_obj.abort()
+
+    page.route("**/*", route)
+    return outside
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def test_path_navigation(page, site_server):
+    open_page(page, site_server + "paths/path-1/")
+    page.locator("ol.dl-steps a").first.click()
+    page.wait_for_url(f"**/topics/{FIRST}/")
+    position = page.locator(".dl-position").first
+    assert "第 1/2 步" in position.inner_text()
+    position.locator("a[rel=next]").click()
+    page.wait_for_url(f"**/topics/{SECOND}/")
+    assert "第 2/2 步" in page.locator(".dl-position").first.inner_text()
+    page.locator(".dl-position a[rel=prev]").first.click()
+    page.wait_for_url(f"**/topics/{FIRST}/")
+
+
+def test_progress_persists_across_reload_and_instant_navigation(page, site_server):
+    open_page(page, site_server + f"topics/{FIRST}/")
+    toggle = page.locator(f"[data-dl-toggle='{FIRST}']")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(f"[data-dl-toggle='{FIRST}']").get_attribute("aria-pressed") == "true"
+
+    # Instant navigation swaps the page without reloading: the marker survives, the script re-runs.
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".dl-position__path").first.click()
+    page.wait_for_url("**/paths/path-1/")
+    page.wait_for_selector("[data-dl-percent='path-1']")
+    assert page.evaluate("window.__sameDocument === true"), "navigation was not instant"
+    assert page.locator("[data-dl-percent='path-1']").first.inner_text() == "50"
+    assert page.locator(f"svg.dl-map a[data-dl-topic='{FIRST}']").get_attribute("class").endswith("dl-done")
+    continue_link = page.locator("[data-dl-continue='path-1']")
+    assert SECOND in continue_link.get_attribute("href") and "继续学习" in continue_link.inner_text()
+
+    # The prerequisite on the next lesson now shows as done.
+    continue_link.click()
+    page.wait_for_url(f"**/topics/{SECOND}/")
+    prereq = page.locator(f".dl-prereqs li[data-dl-topic='{FIRST}']")
+    assert "已完成" in prereq.inner_text()
+
+
+def test_export_reset_and_import(page, site_server, tmp_path):
+    open_page(page, site_server + f"topics/{SECOND}/")
+    page.locator(f"[data-dl-toggle='{SECOND}']").click()
+    open_page(page, site_server + "progress/")
+    with page.expect_download() as download_info:
+        page.locator("[data-dl-export]").click()
+    exported = tmp_path / "progress.json"
+    download_info.value.save_as(exported)
+    data = json.loads(exported.read_text())
+    assert data["version"] == 1 and SECOND in data["done"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-dl-reset]").click()
+    assert page.locator("[data-dl-percent='path-1']").first.inner_text() == "0"
+
+    page.locator("[data-dl-import]").set_input_files(str(exported))
+    message = page.locator("[data-dl-message]")
+    message.filter(has_text="导入成功").wait_for()
+    assert page.locator("[data-dl-percent='path-1']").first.inner_text() == "50"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "不是有效的 JSON"),
+        ('{"version": 2, "done": {}}', "不支持的版本"),
+        ('{"version": 1, "done": {"no-such-topic": "2026-01-01"}}', "本站没有的主题：no-such-topic"),
+        ('{"version": 1, "done": {"attention": "yesterday"}}', "不是 YYYY-MM-DD"),
+        ("[1, 2]", "不是一个 JSON 对象"),
+    ],
+)
+def test_bad_import_changes_nothing(page, site_server, tmp_path, content, expected):
+    open_page(page, site_server + f"topics/{FIRST}/")
+    page.locator(f"[data-dl-toggle='{FIRST}']").click()
+    before = page.evaluate("localStorage.getItem('dlpaths:progress')")
+    open_page(page, site_server + "progress/")
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    page.locator("[data-dl-import]").set_input_files(str(bad))
+    message = page.locator("[data-dl-message]")
+    message.filter(has_text="导入失败").wait_for()
+    assert expected in message.inner_text() and "没有任何改变" in message.inner_text()
+    assert page.evaluate("localStorage.getItem('dlpaths:progress')") == before
+
+
+@pytest.mark.parametrize("term", ["反向传播", "注意力机制", "主成分分析"])
+def test_chinese_search_finds_glossary_terms(page, site_server, term):
+    open_page(page, site_server)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    search.fill(term)
+    search.press("End")  # Playwright's fill sends no keyup; Material's search waits for one
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert results.count() >= 1
+    assert term in page.locator(".md-search-result").inner_text()
+
+
+def test_dark_mode(page, site_server):
+    open_page(page, site_server + f"topics/{FIRST}/")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    text = page.evaluate("getComputedStyle(document.querySelector('article p')).color")
+    assert _luminance(background) < 0.2 < _luminance(text)
+    code = page.locator(".dl-notebook .highlight pre").first
+    assert _luminance(code.evaluate("e => getComputedStyle(e).backgroundColor")) < 0.3
+    figure = page.locator(".dl-notebook .jp-OutputArea-output img").first
+    assert _luminance(figure.evaluate("e => getComputedStyle(e).backgroundColor")) > 0.9
+    page.reload()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+def test_no_request_leaves_the_machine(page, site_server):
+    origin = site_server.rstrip("/")
+    outside = watch_requests(page, origin)
+    urls = ["", "paths/path-1/", "paths/path-2/", "glossary/", "progress/", "contributing/"]
+    urls += [f"topics/{slug}/" for slug in (FIRST, SECOND, "pca")]
+    for url in urls:
+        open_page(page, site_server + url)
+    page.locator(".md-search__input").first.click()
+    page.locator("input.md-search__input").fill("注意力")
+    page.locator("input.md-search__input").press("End")
+    page.wait_for_timeout(1500)
+    assert outside == []
+    assert urlparse(origin).hostname == "127.0.0.1"
+
+
+def _luminance(css_color: str) -> float:
+    numbers = [
+        float(x) for x in css_color[css_color.index("(") + 1 : css_color.index(")")].replace(",", " ").split()[:3]
+    ]
+    r, g, b = (n / 255 for n in numbers)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b

@@ -1,0 +1,125 @@
+"""The real curriculum, built once: every lesson meets the floors, nothing loads from third parties."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from dlpaths.content import load_site
+
+pytestmark = [pytest.mark.site, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[1]
+SITE = load_site(ROOT / "docs", ROOT / "notebooks")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def page_soup(built_site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((built_site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("slug", sorted(SITE.topics))
+def test_lesson_meets_the_rubric_floors(built_site, slug):
+    topic = SITE.topics[slug]
+    soup = page_soup(built_site, topic.url)
+    article = soup.select_one("article")
+    headings = [h.get_text().replace("¶", "").strip() for h in article.find_all("h2")]
+    for section in ["学习目标", "直觉", "原理", "动手", "常见误区", "练习", "资源", "下一步"]:
+        assert any(section in h for h in headings), f"{slug}: no '{section}' section in {headings}"
+    exercises = article.select("details.success")
+    assert len(exercises) >= 3, f"{slug}: {len(exercises)} exercises with folded solutions"
+    assert len(article.select("li.dl-resource")) >= 3
+    prose = article.__copy__()
+    for node in prose.select(".dl-notebook, pre, code, math, .dl-topic-meta, .dl-resources, details"):
+        node.decompose()
+    chars = len(CJK.findall(prose.get_text()))
+    assert chars >= 1200, f"{slug}: only {chars} Chinese characters of lesson prose"
+    if topic.notebook:
+        notebook = article.select_one(".dl-notebook")
+        assert notebook is not None and "运行记录" in notebook.get_text()
+        figures = notebook.select(".jp-OutputArea-output img")
+        assert len(figures) >= 2, f"{slug}: {len(figures)} figures"
+        assert all(img.get("width") and img.get("alt") for img in figures)
+        assert not notebook.select(".jp-OutputArea-output [data-mime-type='application/vnd.jupyter.stderr']"), (
+            f"{slug}: the notebook printed to stderr (warnings?)"
+        )
+        assert (built_site / "notebooks" / f"{slug}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("slug", sorted(SITE.topics))
+def test_lesson_links_and_math(built_site, slug):
+    soup = page_soup(built_site, SITE.topics[slug].url)
+    for link in soup.select("a[target=_blank]"):
+        assert set(link.get("rel", [])) >= {"noopener", "noreferrer"}
+    text = soup.select_one("article").get_text()
+    assert "$$" not in text and "\\frac" not in text.replace("application/x-tex", ""), "unrendered math"
+
+
+ASSET_PATTERNS = [
+    re.compile(r"<script[^>]+src=[\"'](?:https?:)?//", re.I),
+    re.compile(
+        r"<link[^>]+rel=[\"'](?:stylesheet|preload|modulepreload|icon|preconnect|dns-prefetch)[\"'][^>]+href=[\"'](?:https?:)?//",
+        re.I,
+    ),
+    re.compile(
+        r"<link[^>]+href=[\"'](?:https?:)?//[^\"']+[\"'][^>]+rel=[\"'](?:stylesheet|preload|icon|preconnect)", re.I
+    ),
+    re.compile(r"<(?:img|iframe|video|audio|source|embed)[^>]+src=[\"'](?:https?:)?//", re.I),
+    re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"@import\s+[\"']?(?:url\()?(?:https?:)?//", re.I),
+    re.compile(
+        r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs|google-analytics|googletagmanager", re.I
+    ),
+]
+
+
+def test_no_third_party_assets_in_html_or_css(built_site):
+    offenders = []
+    for path in [*built_site.rglob("*.html"), *built_site.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for pattern in ASSET_PATTERNS:
+            for match in pattern.finditer(text):
+                offenders.append(f"{path.relative_to(built_site)}: {match.group(0)[:120]}")
+    assert offenders == []
+
+
+def test_search_index_keeps_glossary_terms_whole(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = "\u200b".join(doc["text"] + "\u200b" + doc["title"] for doc in index["docs"])
+    tokens = set(re.split(r"[\s\u200b]+", text))
+    for term in ["反向传播", "注意力机制", "长短期记忆网络", "卷积神经网络", "主成分分析"]:
+        assert term in tokens, f"{term} is split in the search index"
+
+
+def test_glossary_page_lists_every_term(built_site):
+    soup = page_soup(built_site, "glossary/")
+    rows = soup.select("table.dl-glossary tbody tr")
+    assert len(rows) == len(SITE.glossary)
+    linked = {a["href"] for a in soup.select("table.dl-glossary a")}
+    assert "../topics/pca/" in linked
+
+
+def test_path_overviews(built_site):
+    for learning_path in SITE.paths:
+        soup = page_soup(built_site, learning_path.url)
+        steps = soup.select("ol.dl-steps > li")
+        assert [li["data-dl-topic"] for li in steps] == list(learning_path.steps)
+        assert len(soup.select("svg.dl-map a")) == len(learning_path.steps)
+        hours = sum(SITE.topics[s].hours for s in learning_path.steps)
+        assert f"约 {hours:g} 小时" in soup.select_one(".dl-path__stats").get_text()
+
+
+def test_home_presents_both_paths_and_shared_topics(built_site):
+    soup = page_soup(built_site, "")
+    assert len(soup.select(".dl-card")) == len(SITE.paths)
+    shared = [li["data-dl-topic"] for li in soup.select("ul.dl-shared li")]
+    assert "perceptron-mlp" in shared
+
+
+def test_notebook_page_does_not_inline_jupyter_css(built_site):
+    for topic in SITE.topics.values():
+        html = (built_site / topic.url / "index.html").read_text(encoding="utf-8")
+        assert len(re.findall(r"<style", html)) <= 1, topic.slug
+        assert len(html.encode()) < 1_500_000

@@ -1,0 +1,147 @@
+"""Path logic, the path map layout, URLs, the search dictionary and CSS pruning."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import jieba
+import pytest
+from dlpaths import cssprune, pathmap
+from dlpaths import paths as pathlogic
+from dlpaths.content import GlossaryTerm, LearningPath, Site, Topic
+from dlpaths.glossary import jieba_user_dictionary, write_user_dictionary
+from dlpaths.nbrender import png_size
+from dlpaths.scaffold import add_step
+from dlpaths.sitebuild import relative_base
+
+
+def topic(slug, hours=1.0, prerequisites=()):
+    return Topic(
+        slug=slug,
+        file=f"topics/{slug}.md",
+        title=f"标题{slug}",
+        description="描述" * 5,
+        hours=hours,
+        level="beginner",
+        prerequisites=tuple(prerequisites),
+        resources=(),
+    )
+
+
+@pytest.fixture
+def site():
+    topics = {s: topic(s, hours=h) for s, h in [("a", 1), ("b", 2), ("c", 3), ("d", 4)]}
+    paths = (
+        LearningPath("p1", "路线一全称", "路线一", "paths/p1.md", "d", ("a", "b", "c")),
+        LearningPath("p2", "路线二全称", "路线二", "paths/p2.md", "d", ("d", "b")),
+    )
+    return Site(topics=topics, paths=paths)
+
+
+def test_positions_in_both_paths(site):
+    found = pathlogic.positions(site, "b")
+    assert [(p.path.id, p.number, p.total) for p in found] == [("p1", 2, 3), ("p2", 2, 2)]
+    assert found[0].previous.slug == "a" and found[0].next.slug == "c"
+    assert found[1].previous.slug == "d" and found[1].next is None
+
+
+def test_positions_of_first_step_and_unplaced(site):
+    first = pathlogic.positions(site, "a")[0]
+    assert first.previous is None and first.number == 1
+    assert pathlogic.positions(site, "zzz") == []
+
+
+def test_summary_totals_and_sharing(site):
+    summary = pathlogic.summary(site, "p1")
+    assert summary.total_hours == 6
+    assert summary.shared_with == {"a": (), "b": ("p2",), "c": ()}
+    assert [t.slug for t in pathlogic.shared_topics(site)] == ["b"]
+
+
+def test_nav_order_lists_each_topic_once(site):
+    assert [t.slug for t in pathlogic.nav_order(site)] == ["a", "b", "c", "d"]
+
+
+def test_client_data_has_no_prose(site):
+    data = pathlogic.client_data(site)
+    assert data["paths"][1] == {"id": "p2", "title": "路线二", "url": "paths/p2/", "steps": ["d", "b"]}
+    assert data["topics"]["a"] == {"title": "标题a", "url": "topics/a/"}
+
+
+def test_map_snakes_and_links_consecutive_steps(site):
+    layout = pathmap.layout([topic(s) for s in "abcde"], shared={"b"})
+    xs = [n.x for n in layout.nodes]
+    assert xs[0] < xs[1] and xs[2] > xs[3], "second row runs right to left"
+    assert xs[1] == xs[2], "the row turns below the last box"
+    assert len(layout.edges) == 4
+    assert layout.edges[1].d.startswith(f"M{xs[1] + pathmap.NODE_WIDTH // 2},")
+    assert [n.shared for n in layout.nodes] == [False, True, False, False, False]
+    assert layout.height > 2 * pathmap.NODE_HEIGHT
+
+
+def test_shorten_long_titles():
+    assert pathmap.shorten("短标题") == "短标题"
+    assert pathmap.shorten("很" * 20).endswith("…") and len(pathmap.shorten("很" * 20)) == pathmap.MAX_TITLE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("url", "base"),
+    [("", ""), ("topics/pca/", "../../"), ("glossary/", "../"), ("topics/pca.html", "../"), ("index.html", "")],
+)
+def test_relative_base(url, base):
+    assert relative_base(url) == base
+
+
+def test_user_dictionary_keeps_terms_whole(tmp_path):
+    terms = (
+        GlossaryTerm("反向传播", "backpropagation", "m"),
+        GlossaryTerm("长短期记忆网络", "LSTM", "m"),
+        GlossaryTerm("注意力机制", "attention", "m", aliases=("注意力",)),
+    )
+    text = jieba_user_dictionary(terms)
+    assert text.splitlines()[0] == "反向传播 200000 n"
+    path = write_user_dictionary(terms, tmp_path)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(path))
+    assert "反向传播" in tokenizer.lcut("我们用反向传播训练网络")
+    assert "长短期记忆网络" in tokenizer.lcut("长短期记忆网络可以记住长距离依赖")
+    assert "注意力机制" in tokenizer.lcut("注意力机制的核心")
+
+
+def test_css_prune_keeps_used_rules_only():
+    css = (
+        ".jupyter-wrapper .used{color:red}"
+        ".jupyter-wrapper .unused{color:blue}"
+        ".jupyter-wrapper .used,.jupyter-wrapper .gone{margin:0}"
+        "@media (max-width:10px){.jupyter-wrapper .used{padding:0}.jupyter-wrapper .gone{padding:1px}}"
+        ".jupyter-wrapper :root{--x:1}"
+        ".jupyter-wrapper{--jp-icon-big:url(data:abc);--jp-ui-font-size1:13px}"
+    )
+    out = cssprune.prune(css, {"jupyter-wrapper", "used"})
+    assert ".jupyter-wrapper .used{color:red}" in out
+    assert "unused" not in out and "gone" not in out and "--x" not in out
+    assert "@media (max-width:10px){.jupyter-wrapper .used{padding:0}}" in out
+    assert "--jp-icon-big" not in out and "--jp-ui-font-size1:13px" in out
+
+
+def test_scope_variables_moves_root_to_scope():
+    out = cssprune.scope_variables(":root{--a:1}.x{color:red}", '[data-md-color-scheme="slate"] .w')
+    assert out == '[data-md-color-scheme="slate"] .w{--a:1}'
+
+
+def test_png_size_reads_header():
+    raw = (
+        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 640, 480) + b"\x08\x06\x00\x00\x00"
+    )
+    raw += struct.pack(">I", zlib.crc32(raw[12:29]))
+    assert png_size(base64.b64encode(raw).decode()) == (640, 480)
+    assert png_size(base64.b64encode(b"GIF89a" + b"\0" * 40).decode()) is None
+
+
+def test_add_step_keeps_comments_and_order():
+    text = "# comment\npaths:\n  - id: p1\n    steps:\n      - a\n      - b\n  - id: p2\n    steps:\n      - c\n"
+    assert add_step(text, "p1", "new", None) == text.replace("      - b\n", "      - b\n      - new\n")
+    assert add_step(text, "p1", "new", "a") == text.replace("      - a\n", "      - a\n      - new\n")
+    assert add_step(text, "p2", "new", None).endswith("      - c\n      - new\n")
