@@ -1,0 +1,137 @@
+"""`dlpaths benchmark`: build times, notebook times and page weights, printed against targets.
+
+A benchmark, not a test: numbers vary with the machine's load, so it reports and never fails
+on a missed target.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+TARGETS = {
+    "warm rebuild (s)": 10,
+    "notebook (s)": 60,
+    "text page (KB gz)": 150,
+    "notebook page (KB gz)": 400,
+}
+_ASSET_RE = re.compile(r'<(?:script[^>]+src|link[^>]+href|img[^>]+src)="([^"#?]+)', re.I)
+
+
+@dataclass(frozen=True)
+class PageWeight:
+    url: str
+    kind: str  # "text" or "notebook"
+    html: int
+    assets: int
+    search_index: int
+
+    @property
+    def total(self) -> int:
+        return self.html + self.assets + self.search_index
+
+
+def run_benchmark(root: Path, cold: bool = True) -> int:
+    with tempfile.TemporaryDirectory(prefix="dlpaths-bench-") as tmp:
+        tmp_path = Path(tmp)
+        cache = tmp_path / "cache" if cold else None
+        site_dir = tmp_path / "site"
+        rows: list[tuple[str, str, str]] = []
+        first = _timed_build(root, site_dir, cache)
+        rows.append(("cold build, all notebooks executed" if cold else "build (notebook cache reused)", f"{first:.1f} s", ""))
+        warm = _timed_build(root, site_dir, cache)
+        rows.append(("warm rebuild, nothing changed", f"{warm:.1f} s", _verdict(warm, TARGETS["warm rebuild (s)"], "s")))
+        for name, seconds in notebook_times(site_dir):
+            rows.append((f"notebook {name}", f"{seconds:.1f} s", _verdict(seconds, TARGETS["notebook (s)"], "s")))
+        weights = page_weights(site_dir)
+        index_raw = (site_dir / "search" / "search_index.json").stat().st_size
+        rows.append(("search index", f"{index_raw / 1024:.0f} KB raw, {weights[0].search_index / 1024:.0f} KB gz", ""))
+        for weight in weights:
+            target = TARGETS[f"{weight.kind} page (KB gz)"]
+            kb = weight.total / 1024
+            detail = f"{kb:.0f} KB (html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f} + index {weight.search_index / 1024:.0f})"
+            rows.append((f"{weight.kind} page /{weight.url}", detail, _verdict(kb, target, "KB")))
+    _print_table(rows)
+    print(json.dumps({"warm_rebuild_s": round(warm, 2), "first_build_s": round(first, 2)}))
+    return 0
+
+
+def _timed_build(root: Path, site_dir: Path, cache: Path | None) -> float:
+    env = dict(os.environ)
+    if cache is not None:
+        env["DLPATHS_CACHE_DIR"] = str(cache)
+    started = time.monotonic()
+    command = [sys.executable, "-m", "dlpaths.cli", "--root", str(root), "build", "--site-dir", str(site_dir)]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if completed.returncode != 0:
+        print(completed.stdout + completed.stderr, file=sys.stderr)
+        raise SystemExit("benchmark: the build failed")
+    return seconds
+
+
+def notebook_times(site_dir: Path) -> list[tuple[str, float]]:
+    """Execution time of each notebook, from the run receipt in the executed cache entry."""
+    from .notebooks import default_cache_dir
+
+    times = []
+    for download in sorted((site_dir / "notebooks").glob("*.ipynb")):
+        seconds = _receipt_seconds(download.stem, default_cache_dir(), site_dir)
+        if seconds is not None:
+            times.append((download.name, seconds))
+    return times
+
+
+def _receipt_seconds(stem: str, cache_dir: Path, site_dir: Path) -> float | None:
+    page = site_dir / "topics" / stem / "index.html"
+    if page.is_file():
+        match = re.search(r"用时 ([0-9.]+) 秒", page.read_text(encoding="utf-8"))
+        if match:
+            return float(match.group(1))
+    for path in cache_dir.glob(f"{stem}-*.ipynb"):
+        return nbformat.read(path, as_version=4).metadata.get("dlpaths", {}).get("seconds")
+    return None
+
+
+def page_weights(site_dir: Path) -> list[PageWeight]:
+    index_gz = _gz(site_dir / "search" / "search_index.json")
+    weights = []
+    for page in sorted(site_dir.rglob("index.html")):
+        url = page.parent.relative_to(site_dir).as_posix()
+        url = "" if url == "." else url + "/"
+        html = page.read_text(encoding="utf-8")
+        assets = 0
+        for ref in sorted(set(_ASSET_RE.findall(html))):
+            if "://" in ref or ref.startswith("data:"):
+                continue
+            target = (page.parent / ref).resolve()
+            if target.is_file():
+                assets += _gz(target)
+        kind = "notebook" if 'class="dl-notebook"' in html else "text"
+        weights.append(PageWeight(url, kind, _gz(page), assets, index_gz))
+    return weights
+
+
+def _gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9))
+
+
+def _verdict(value: float, target: float, unit: str) -> str:
+    return f"{'ok' if value <= target else 'OVER'} (target <= {target} {unit})"
+
+
+def _print_table(rows: list[tuple[str, str, str]]) -> None:
+    width = max(len(r[0]) for r in rows)
+    middle = max(len(r[1]) for r in rows)
+    for name, value, verdict in rows:
+        print(f"{name.ljust(width)}  {value.ljust(middle)}  {verdict}")
