@@ -48,9 +48,11 @@ def run_benchmark(root: Path, cold: bool = True) -> int:
         site_dir = tmp_path / "site"
         rows: list[tuple[str, str, str]] = []
         first = _timed_build(root, site_dir, cache)
-        rows.append(("cold build, all notebooks executed" if cold else "build (notebook cache reused)", f"{first:.1f} s", ""))
+        label = "cold build, all notebooks executed" if cold else "build (notebook cache reused)"
+        rows.append((label, f"{first:.1f} s", ""))
         warm = _timed_build(root, site_dir, cache)
-        rows.append(("warm rebuild, nothing changed", f"{warm:.1f} s", _verdict(warm, TARGETS["warm rebuild (s)"], "s")))
+        warm_verdict = _verdict(warm, TARGETS["warm rebuild (s)"], "s")
+        rows.append(("warm rebuild, nothing changed", f"{warm:.1f} s", warm_verdict))
         for name, seconds in notebook_times(site_dir):
             rows.append((f"notebook {name}", f"{seconds:.1f} s", _verdict(seconds, TARGETS["notebook (s)"], "s")))
         weights = page_weights(site_dir)
@@ -59,7 +61,8 @@ def run_benchmark(root: Path, cold: bool = True) -> int:
         for weight in weights:
             target = TARGETS[f"{weight.kind} page (KB gz)"]
             kb = weight.total / 1024
-            detail = f"{kb:.0f} KB (html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f} + index {weight.search_index / 1024:.0f})"
+            parts = f"html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f}"
+            detail = f"{kb:.0f} KB ({parts} + index {weight.search_index / 1024:.0f})"
             rows.append((f"{weight.kind} page /{weight.url}", detail, _verdict(kb, target, "KB")))
     _print_table(rows)
     print(json.dumps({"warm_rebuild_s": round(warm, 2), "first_build_s": round(first, 2)}))
