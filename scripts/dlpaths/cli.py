@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="live preview")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--config", type=Path, default=None, help="mkdocs.yml to use (default: ROOT/mkdocs.yml)")
 
     new = commands.add_parser("new", help="scaffold a topic")
     new.add_argument("slug", help="lowercase ASCII words joined by '-', e.g. back-propagation")
@@ -131,7 +132,8 @@ def cmd_serve(root: Path, args) -> int:
     from mkdocs.commands.serve import serve
 
     _configure_logging()
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, strict=True)
+    config_file = args.config or root / "mkdocs.yml"
+    serve(config_file=str(config_file), dev_addr=args.dev_addr, livereload=True, strict=True)
     return 0
 
 

@@ -159,7 +159,11 @@ def execute_all(
     timings: dict[str, float] = {}
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute_one, job, settings, threads): job for job in jobs}
+        def run(job: Job) -> float:
+            report(f"[notebooks] {job.name}: started ({time.monotonic() - started:.0f} s so far)")
+            return _execute_one(job, settings, threads)
+
+        futures = {pool.submit(run, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             done += 1
