@@ -145,3 +145,12 @@ def test_add_step_keeps_comments_and_order():
     assert add_step(text, "p1", "new", None) == text.replace("      - b\n", "      - b\n      - new\n")
     assert add_step(text, "p1", "new", "a") == text.replace("      - a\n", "      - a\n      - new\n")
     assert add_step(text, "p2", "new", None).endswith("      - c\n      - new\n")
+
+
+def test_line_breaks_between_chinese_characters_are_removed():
+    from dlpaths.typography import join_cjk_lines
+
+    html = "<p>第一行\n第二行，\n  继续 and\nEnglish</p><pre>代码\n保留</pre><p>中文\nEnglish</p>"
+    out = join_cjk_lines(html)
+    assert "<p>第一行第二行，继续 and\nEnglish</p>" in out
+    assert "<pre>代码\n保留</pre>" in out and "中文\nEnglish" in out

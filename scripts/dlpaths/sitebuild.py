@@ -23,6 +23,7 @@ from .glossary import write_user_dictionary
 from .mathrender import render_arithmatex
 from .nbrender import RenderedNotebook, render
 from .paths import client_data, nav_order
+from .typography import join_cjk_lines
 
 TOPICS_NAV_PLACEHOLDER = "topics/"
 NOTEBOOK_CSS = "assets/stylesheets/notebook.css"
@@ -121,7 +122,7 @@ class SiteBuild:
         html = MARKER_RE.sub(fill, html)
         if topic:
             html = self.components.topic_header(topic, base) + html + self.components.topic_footer(topic, base)
-        return html
+        return join_cjk_lines(html)
 
     def _notebook_html(self, topic: Topic, page, html: str, base: str) -> str:
         job = self.jobs.get(topic.notebook)
