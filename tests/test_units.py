@@ -154,3 +154,19 @@ def test_line_breaks_between_chinese_characters_are_removed():
     out = join_cjk_lines(html)
     assert "<p>第一行第二行，继续 and\nEnglish</p>" in out
     assert "<pre>代码\n保留</pre>" in out and "中文\nEnglish" in out
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        (r"\mathbb{R}^{n}", '<mi mathvariant="normal">ℝ</mi>'),
+        (r"\mathbf{x}", '<mi mathvariant="normal">𝐱</mi>'),
+        (r"\mathcal{L}", '<mi mathvariant="normal">ℒ</mi>'),
+        (r"\boldsymbol{\mu}", '<mi mathvariant="normal">𝝁</mi>'),
+        (r"\|x\|", "‖"),
+    ],
+)
+def test_math_variants_become_unicode_letters(tex, expected):
+    from dlpaths.mathrender import tex_to_mathml
+
+    assert expected in tex_to_mathml(tex, False)

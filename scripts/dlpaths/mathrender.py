@@ -14,6 +14,7 @@ import pykatex
 from bs4 import BeautifulSoup
 
 from .errors import ContentError, Problem
+from .mathvariants import apply_mathvariants
 
 # Arithmatex (generic mode) wraps math as \( ... \) in span.arithmatex and \[ ... \] in div.arithmatex.
 _INLINE_WRAP = re.compile(r"^\\\((.*)\\\)$", re.DOTALL)
@@ -34,7 +35,7 @@ def tex_to_mathml(tex: str, display: bool) -> str:
         raise MathError(f"KaTeX cannot render {tex!r}: {exc}") from None
     # KaTeX wraps the <math> element in <span class="katex">; keep the bare element.
     inner = re.sub(r'^<span class="katex">(.*)</span>$', r"\1", rendered, flags=re.DOTALL)
-    return inner
+    return apply_mathvariants(inner)
 
 
 def render_arithmatex(page_html: str, file: str) -> str:
