@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -74,11 +75,23 @@ def build(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real curriculum, built once per test session (notebooks come from the shared cache)."""
+def site_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_port) -> Path:
+    """The real curriculum, built once per test session (notebooks come from the shared cache).
+
+    Material's instant navigation only works on the origin of `site_url`, so the site is built
+    for the port the test server will listen on.
+    """
     site_dir = tmp_path_factory.mktemp("real") / "site"
     command = [sys.executable, "-m", "dlpaths.cli", "build", "--site-dir", str(site_dir)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    env = {**os.environ, "SITE_URL": f"http://127.0.0.1:{site_port}/"}
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     if completed.returncode != 0:
         pytest.fail(f"site build failed:\n{completed.stdout}\n{completed.stderr}")
     return site_dir
@@ -90,9 +103,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_server(built_site):
+def site_server(built_site, site_port):
     handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -150,6 +150,8 @@ def test_dark_mode(page, site_server):
 def test_no_request_leaves_the_machine(page, site_server):
     origin = site_server.rstrip("/")
     outside = watch_requests(page, origin)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     urls = ["", "paths/path-1/", "paths/path-2/", "glossary/", "progress/", "contributing/"]
     urls += [f"topics/{slug}/" for slug in (FIRST, SECOND, "pca")]
     for url in urls:
@@ -158,7 +160,12 @@ def test_no_request_leaves_the_machine(page, site_server):
     page.locator("input.md-search__input").fill("注意力")
     page.locator("input.md-search__input").press("End")
     page.wait_for_timeout(1500)
+    page.keyboard.press("Escape")
+    open_page(page, site_server + "paths/path-2/")
+    page.locator("ol.dl-steps a").first.click()  # instant navigation from a page with the path map
+    page.wait_for_selector(".dl-topic-meta")
     assert outside == []
+    assert errors == [], "JavaScript errors on the pages"
     assert urlparse(origin).hostname == "127.0.0.1"
 
 

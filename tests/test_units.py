@@ -156,6 +156,15 @@ def test_line_breaks_between_chinese_characters_are_removed():
     assert "<pre>代码\n保留</pre>" in out and "中文\nEnglish" in out
 
 
+def test_joining_lines_keeps_markup_byte_for_byte():
+    from dlpaths.typography import join_cjk_lines
+
+    svg = '<svg viewBox="0 0 2 2" class="b" aria-x="1"><a xlink:href="x/">图\n示</a></svg>'
+    assert join_cjk_lines(svg) == svg.replace("图\n示", "图示")
+    nested = "<pre><code>甲\n乙</code>丙\n丁</pre>戊\n己<math><mi>中\n文</mi></math>"
+    assert join_cjk_lines(nested) == nested.replace("戊\n己", "戊己")
+
+
 @pytest.mark.parametrize(
     ("tex", "expected"),
     [
@@ -170,3 +179,24 @@ def test_math_variants_become_unicode_letters(tex, expected):
     from dlpaths.mathrender import tex_to_mathml
 
     assert expected in tex_to_mathml(tex, False)
+
+
+def test_arithmatex_output_becomes_mathml_and_the_rest_is_untouched():
+    from dlpaths.mathrender import render_arithmatex
+
+    page = (
+        '<p data-b="1" data-a="2">设 <span class="arithmatex">\\(a&lt;b\\)</span></p>'
+        '<div class="arithmatex">\\[\n\\frac{1}{2}\n\\]</div><svg viewBox="0 0 1 1"></svg>'
+    )
+    out = render_arithmatex(page, "docs/x.md")
+    assert out.startswith('<p data-b="1" data-a="2">设 <span class="dl-math"><math')
+    assert "<mo>&lt;</mo>" in out and '<div class="dl-math dl-math--display"><math' in out and "<mfrac>" in out
+    assert out.endswith('<svg viewBox="0 0 1 1"></svg>') and "annotation" not in out
+
+
+def test_bad_formula_names_the_page():
+    from dlpaths.errors import ContentError
+    from dlpaths.mathrender import render_arithmatex
+
+    with pytest.raises(ContentError, match=r"docs/x.md: math: KaTeX cannot render '\\\\frac\{1\}'"):
+        render_arithmatex('<span class="arithmatex">\\(\\frac{1}\\)</span>', "docs/x.md")

@@ -21,6 +21,7 @@ _INLINE_WRAP = re.compile(r"^\\\((.*)\\\)$", re.DOTALL)
 _DISPLAY_WRAP = re.compile(r"^\\\[(.*)\\\]$", re.DOTALL)
 # Notebook Markdown cells keep $...$ and $$...$$ as text.
 _DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
+_ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.DOTALL)
 
 
 class MathError(ValueError):
@@ -35,30 +36,34 @@ def tex_to_mathml(tex: str, display: bool) -> str:
         raise MathError(f"KaTeX cannot render {tex!r}: {exc}") from None
     # KaTeX wraps the <math> element in <span class="katex">; keep the bare element.
     inner = re.sub(r'^<span class="katex">(.*)</span>$', r"\1", rendered, flags=re.DOTALL)
+    # The TeX source annotation would double each formula's weight and leak TeX into the search index.
+    inner = _ANNOTATION.sub("", inner)
     return apply_mathvariants(inner)
+
+
+# The exact markup arithmatex emits; matched as text so the rest of the page is not re-serialised.
+_ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 
 
 def render_arithmatex(page_html: str, file: str) -> str:
     """Replace arithmatex spans/divs in a rendered Markdown page with MathML."""
-    if "arithmatex" not in page_html:
-        return page_html
-    soup = BeautifulSoup(page_html, "html.parser")
     problems = []
-    for node in soup.select(".arithmatex"):
-        text = node.get_text()
-        display = node.name == "div"
-        match = (_DISPLAY_WRAP if display else _INLINE_WRAP).match(text.strip())
-        tex = match.group(1) if match else text
+
+    def replace(match: re.Match) -> str:
+        display = match.group(1) == "div"
+        text = html.unescape(match.group(2)).strip()
+        wrapped = (_DISPLAY_WRAP if display else _INLINE_WRAP).match(text)
+        tex = wrapped.group(1) if wrapped else text
         try:
-            mathml = tex_to_mathml(tex.strip(), display)
+            return _wrap(tex_to_mathml(tex.strip(), display), display)
         except MathError as exc:
             problems.append(Problem(file, "math", str(exc), "fix the formula (KaTeX-supported LaTeX only)"))
-            continue
-        replacement = BeautifulSoup(_wrap(mathml, display), "html.parser")
-        node.replace_with(replacement)
+            return match.group(0)
+
+    rendered = _ARITHMATEX.sub(replace, page_html)
     if problems:
         raise ContentError(problems)
-    return str(soup)
+    return rendered
 
 
 def render_dollars_in(soup_node, file: str) -> None:
