@@ -159,6 +159,7 @@ def execute_all(
     timings: dict[str, float] = {}
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
+
         def run(job: Job) -> float:
             report(f"[notebooks] {job.name}: started ({time.monotonic() - started:.0f} s so far)")
             return _execute_one(job, settings, threads)
