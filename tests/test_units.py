@@ -200,3 +200,28 @@ def test_bad_formula_names_the_page():
 
     with pytest.raises(ContentError, match=r"docs/x.md: math: KaTeX cannot render '\\\\frac\{1\}'"):
         render_arithmatex('<span class="arithmatex">\\(\\frac{1}\\)</span>', "docs/x.md")
+
+
+def test_figures_are_shrunk_to_a_palette_on_white():
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from dlpaths.nbrender import png_size, shrink_png
+
+    figure, axes = plt.subplots(figsize=(4, 3))
+    axes.plot(range(50), [x * x for x in range(50)])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", transparent=True)
+    plt.close(figure)
+    original = base64.b64encode(buffer.getvalue()).decode()
+    shrunk = shrink_png(original)
+    assert len(shrunk) < len(original) * 0.7
+    assert png_size(shrunk) == png_size(original)
+    image = Image.open(io.BytesIO(base64.b64decode(shrunk)))
+    assert image.mode == "P" and image.convert("RGB").getpixel((1, 1)) == (255, 255, 255)
