@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
+from pathlib import Path
 
 import jieba
 import pytest
@@ -210,9 +211,8 @@ def test_figures_are_shrunk_to_a_palette_on_white():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from PIL import Image
-
     from dlpaths.nbrender import png_size, shrink_png
+    from PIL import Image
 
     figure, axes = plt.subplots(figsize=(4, 3))
     axes.plot(range(50), [x * x for x in range(50)])
@@ -225,3 +225,14 @@ def test_figures_are_shrunk_to_a_palette_on_white():
     assert png_size(shrunk) == png_size(original)
     image = Image.open(io.BytesIO(base64.b64decode(shrunk)))
     assert image.mode == "P" and image.convert("RGB").getpixel((1, 1)) == (255, 255, 255)
+
+
+def test_commands_work_on_the_checkout_they_run_in(tmp_path):
+    from dlpaths.cli import ROOT, find_root
+
+    (tmp_path / "docs" / "_data").mkdir(parents=True)
+    (tmp_path / "docs" / "_data" / "paths.yml").write_text("paths: []\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    (tmp_path / "docs" / "topics").mkdir()
+    assert find_root(tmp_path / "docs" / "topics") == tmp_path.resolve()
+    assert find_root(Path("/")) == ROOT

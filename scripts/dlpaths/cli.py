@@ -22,6 +22,20 @@ from pathlib import Path
 from .errors import ContentError, NotebookError
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The site checkout the command runs in: the nearest folder holding mkdocs.yml and the paths data.
+
+    Falls back to the checkout this package was installed from, so `dlpaths` works from anywhere.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / "docs" / "_data" / "paths.yml").is_file():
+            return folder
+    return ROOT
+
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
@@ -29,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="dlpaths", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="site checkout (default: the one containing the current folder)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("validate", help="check content against the schemas")
@@ -58,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--skip-cold", action="store_true", help="reuse the notebook cache instead of a cold build")
 
     args = parser.parse_args(argv)
-    root = args.root.resolve()
+    root = (args.root or find_root()).resolve()
     try:
         return COMMANDS[args.command](root, args)
     except (ContentError, NotebookError) as exc:
