@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
+from itertools import pairwise
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from dlpaths.content import load_site
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.site, pytest.mark.slow]
 
-FIRST, SECOND = "perceptron-mlp", "attention"
+SITE = load_site(Path(__file__).resolve().parents[1] / "docs", Path(__file__).resolve().parents[1] / "notebooks")
+PATH_1 = next(path for path in SITE.paths if path.id == "path-1")
+# Two consecutive steps of path 1 where the first is a prerequisite of the second.
+FIRST_INDEX = next(i for i, (a, b) in enumerate(pairwise(PATH_1.steps)) if a in SITE.topics[b].prerequisites)
+FIRST, SECOND = PATH_1.steps[FIRST_INDEX], PATH_1.steps[FIRST_INDEX + 1]
+STEPS = len(PATH_1.steps)
 
 
 def watch_requests(page, origin):
@@ -35,15 +45,16 @@ def open_page(page, url):
 
 def test_path_navigation(page, site_server):
     open_page(page, site_server + "paths/path-1/")
-    page.locator("ol.dl-steps a").first.click()
+    page.locator("ol.dl-steps a").nth(FIRST_INDEX).click()
     page.wait_for_url(f"**/topics/{FIRST}/")
     position = page.locator(".dl-position").first
-    assert "第 1/2 步" in position.inner_text()
+    expect(position).to_contain_text(f"第 {FIRST_INDEX + 1}/{STEPS} 步")
     position.locator("a[rel=next]").click()
     page.wait_for_url(f"**/topics/{SECOND}/")
-    assert "第 2/2 步" in page.locator(".dl-position").first.inner_text()
+    expect(page.locator(".dl-position").first).to_contain_text(f"第 {FIRST_INDEX + 2}/{STEPS} 步")
     page.locator(".dl-position a[rel=prev]").first.click()
     page.wait_for_url(f"**/topics/{FIRST}/")
+    expect(page.locator(".dl-position").first).to_contain_text(f"第 {FIRST_INDEX + 1}/{STEPS} 步")
 
 
 def test_progress_persists_across_reload_and_instant_navigation(page, site_server):
@@ -62,16 +73,18 @@ def test_progress_persists_across_reload_and_instant_navigation(page, site_serve
     page.wait_for_url("**/paths/path-1/")
     page.wait_for_selector("[data-dl-percent='path-1']")
     assert page.evaluate("window.__sameDocument === true"), "navigation was not instant"
-    assert page.locator("[data-dl-percent='path-1']").first.inner_text() == "50"
-    assert page.locator(f"svg.dl-map a[data-dl-topic='{FIRST}']").get_attribute("class").endswith("dl-done")
+    expect(page.locator("[data-dl-percent='path-1']").first).to_have_text(str(round(100 / STEPS)))
+    expect(page.locator(f"svg.dl-map a[data-dl-topic='{FIRST}']")).to_have_class(re.compile(r"dl-done$"))
     continue_link = page.locator("[data-dl-continue='path-1']")
-    assert SECOND in continue_link.get_attribute("href") and "继续学习" in continue_link.inner_text()
+    unfinished = next(step for step in PATH_1.steps if step != FIRST)
+    expect(continue_link).to_have_attribute("href", re.compile(f"topics/{unfinished}/$"))
+    expect(continue_link).to_contain_text("继续学习")
 
-    # The prerequisite on the next lesson now shows as done.
-    continue_link.click()
+    # The prerequisite on the next lesson now shows as done (again through instant navigation).
+    page.locator(f"ol.dl-steps a[href$='topics/{SECOND}/']").click()
     page.wait_for_url(f"**/topics/{SECOND}/")
-    prereq = page.locator(f".dl-prereqs li[data-dl-topic='{FIRST}']")
-    assert "已完成" in prereq.inner_text()
+    expect(page.locator(f".dl-prereqs li[data-dl-topic='{FIRST}']")).to_contain_text("已完成")
+    assert page.evaluate("window.__sameDocument === true"), "navigation was not instant"
 
 
 def test_export_reset_and_import(page, site_server, tmp_path):
@@ -92,7 +105,7 @@ def test_export_reset_and_import(page, site_server, tmp_path):
     page.locator("[data-dl-import]").set_input_files(str(exported))
     message = page.locator("[data-dl-message]")
     message.filter(has_text="导入成功").wait_for()
-    assert page.locator("[data-dl-percent='path-1']").first.inner_text() == "50"
+    expect(page.locator("[data-dl-percent='path-1']").first).to_have_text(str(round(100 / STEPS)))
 
 
 @pytest.mark.parametrize(
