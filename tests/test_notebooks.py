@@ -184,3 +184,22 @@ def test_repository_notebooks_are_clean_sources():
         text = path.read_text(encoding="utf-8")
         assert "assert " in text, f"{path.name} asserts no key result"
         assert "fetch_" not in text and "urlopen" not in text, f"{path.name} may download data"
+
+
+def test_cache_keeps_recent_versions_for_other_checkouts(tmp_path):
+    import os
+
+    source = tmp_path / "lesson.py"
+    versions = []
+    for age, digit in enumerate("abcdef"):
+        path = tmp_path / f"lesson-{digit * 20}.ipynb"
+        path.write_text("{}")
+        os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
+        versions.append(path)
+    unrelated = tmp_path / ("other-" + "0" * 20 + ".ipynb")
+    unrelated.write_text("{}")
+    notebooks.stale([notebooks.Job(source, "f" * 20, versions[-1])])  # the oldest was just used again
+    notebooks._evict_older(notebooks.Job(source, "a" * 20, versions[0]))
+    kept = sorted(path.name for path in tmp_path.glob("lesson-*.ipynb"))
+    assert kept == sorted(p.name for p in (versions[0], versions[1], versions[2], versions[-1]))
+    assert unrelated.is_file()

@@ -29,8 +29,12 @@ from .errors import NotebookError
 
 EXECUTOR_VERSION = "1"
 FAILURE_MARKER = "=== dlpaths: notebook failure ==="  # printed by dlpaths.execute before its report
-DEFAULT_CELL_TIMEOUT = 60
-DEFAULT_NOTEBOOK_TIMEOUT = 120
+# Timeouts catch hangs; they are not the time budget (60 s per notebook, which `dlpaths benchmark` reports).
+# They are generous so that a busy machine does not fail a notebook that is merely slow.
+DEFAULT_CELL_TIMEOUT = 180
+DEFAULT_NOTEBOOK_TIMEOUT = 300
+# Executed versions kept per notebook: other checkouts and branches sharing the cache keep theirs.
+KEEP_PER_NOTEBOOK = 4
 NETGUARD_DIR = Path(__file__).with_name("netguard")
 
 
@@ -139,7 +143,13 @@ def plan(sources: Iterable[Path], settings: Settings) -> list[Job]:
 
 
 def stale(jobs: Iterable[Job]) -> list[Job]:
-    return [job for job in jobs if not job.output.is_file()]
+    todo = []
+    for job in jobs:
+        if job.output.is_file():
+            job.output.touch()  # recently used: kept by _evict_older
+        else:
+            todo.append(job)
+    return todo
 
 
 def execute_all(
@@ -247,8 +257,12 @@ def kernel_environment(threads: int) -> dict[str, str]:
 
 
 def _evict_older(job: Job) -> None:
-    for path in job.output.parent.glob(f"{job.source.stem}-*.ipynb"):
-        if path != job.output and re.fullmatch(rf"{re.escape(job.source.stem)}-[0-9a-f]{{20}}\.ipynb", path.name):
+    """Keep the most recently used executed versions of this notebook; delete the rest."""
+    pattern = re.compile(rf"{re.escape(job.source.stem)}-[0-9a-f]{{20}}\.ipynb")
+    versions = [path for path in job.output.parent.glob(f"{job.source.stem}-*.ipynb") if pattern.fullmatch(path.name)]
+    versions.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in versions[KEEP_PER_NOTEBOOK:]:
+        if path != job.output:
             path.unlink(missing_ok=True)
 
 
