@@ -150,3 +150,12 @@ def test_markup_in_titles_is_rejected(tmp_path):
     result = run_build(site, tmp_path / "out" / "site", tmp_path / "cache")
     assert not result.ok
     assert "docs/topics/beta.md: line 2, title: '贝塔 <b>' contains <, >, \" or &" in result.output
+
+
+def test_math_in_a_notebook_heading_fails(tmp_path):
+    site = copy_fixture(tmp_path)
+    edit(site / "notebooks/alpha.py", "# ### 第一节：计算", "# ### 第一节：计算 $x$")
+    result = run_build(site, tmp_path / "out" / "site", tmp_path / "cache")
+    assert not result.ok
+    assert "notebooks/alpha.py: math in the heading '第一节：计算 $x$'" in result.output
+    assert not (tmp_path / "out" / "site").exists()

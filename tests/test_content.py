@@ -189,6 +189,13 @@ def test_all_problems_reported_at_once(fixture_site):
     assert message.startswith("2 content problems found:")
 
 
+def test_math_in_heading_names_the_line(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "## 正文", "## 正文 $x^2$\n\n```text\n# $not a heading$\n```")
+    message = problems_of(fixture_site)
+    assert "docs/topics/beta.md: line 13: math in a heading: ## 正文 $x^2$" in message
+    assert "not a heading" not in message and "write it as plain text" in message
+
+
 def test_find_markers_reports_lines():
     body = "a\n<!-- dlpaths:path-overview path-1 -->\nb\n<!-- dlpaths:resources -->\n"
     assert find_markers(body) == [("path-overview", ("path-1",), 2), ("resources", (), 4)]

@@ -593,6 +593,28 @@ def find_markers(body: str) -> list[tuple[str, tuple[str, ...], int]]:
     return found
 
 
+_HEADING_WITH_MATH = re.compile(r"^#{1,6}\s.*\$", re.MULTILINE)
+
+
+def _math_in_headings(body: str, shown: str, offset: int) -> list[Problem]:
+    """Headings feed the table of contents and search results, which show plain text, not formulas."""
+    problems = []
+    in_fence = False
+    for number, line in enumerate(body.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not in_fence and _HEADING_WITH_MATH.match(line):
+            problems.append(
+                Problem(
+                    shown,
+                    f"line {number + offset}",
+                    f"math in a heading: {line.strip()}",
+                    "write it as plain text (e.g. δ, √d, W^T) — the table of contents cannot show formulas",
+                )
+            )
+    return problems
+
+
 def _check_markers_everywhere(
     docs_dir: Path, topics: dict[str, Topic], paths: list[LearningPath], problems: list[Problem]
 ) -> None:
@@ -606,6 +628,7 @@ def _check_markers_everywhere(
         offset = text[: len(text) - len(body)].count("\n")
         shown = _display(docs_dir, rel)
         is_topic = rel.startswith(f"{TOPICS_DIR}/")
+        problems.extend(_math_in_headings(body, shown, offset))
         counts: dict[str, int] = {}
         for name, args, line in find_markers(body):
             where = f"line {line + offset}"

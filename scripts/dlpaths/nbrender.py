@@ -94,7 +94,7 @@ def _render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str]) -> 
     for tag in wrapper.find_all(["script", "style", "link"]):
         tag.decompose()
     _use_material_code_blocks(wrapper)
-    headings = _fix_headings(wrapper, taken_ids)
+    headings = _fix_headings(wrapper, taken_ids, name)
     for cell in wrapper.select(".jp-MarkdownOutput"):
         render_dollars_in(cell, f"notebooks/{name}")
     for cell in wrapper.select(".jp-CodeCell"):
@@ -132,7 +132,7 @@ def _use_material_code_blocks(wrapper) -> None:
         pre.append(code)
 
 
-def _fix_headings(wrapper, taken_ids: set[str]) -> list[Heading]:
+def _fix_headings(wrapper, taken_ids: set[str], name: str) -> list[Heading]:
     headings = []
     for tag in wrapper.select(
         ".jp-MarkdownOutput h1, .jp-MarkdownOutput h2, .jp-MarkdownOutput h3, "
@@ -141,6 +141,11 @@ def _fix_headings(wrapper, taken_ids: set[str]) -> list[Heading]:
         for anchor in tag.select("a.anchor-link"):
             anchor.decompose()
         title = tag.get_text().strip()
+        if "$" in title:
+            raise NotebookError(
+                f"notebooks/{name}: math in the heading {title!r}; write it as plain text (e.g. δ, √d) — "
+                "the table of contents cannot show formulas"
+            )
         base = _slugify(title, "-") or "section"
         heading_id, n = base, 1
         while heading_id in taken_ids:
