@@ -100,8 +100,10 @@ def test_user_dictionary_keeps_terms_whole(tmp_path):
         GlossaryTerm("反向传播", "backpropagation", "m"),
         GlossaryTerm("长短期记忆网络", "LSTM", "m"),
         GlossaryTerm("注意力机制", "attention", "m", aliases=("注意力",)),
+        GlossaryTerm("He 初始化", "He initialization", "m"),
     )
     text = jieba_user_dictionary(terms)
+    assert "He 初始化" not in text  # jieba splits at spaces; both words are indexed on their own
     assert text.splitlines()[0] == "反向传播 200000 n"
     path = write_user_dictionary(terms, tmp_path)
     tokenizer = jieba.Tokenizer()

@@ -14,7 +14,8 @@ def jieba_user_dictionary(terms: tuple[GlossaryTerm, ...]) -> str:
     words: list[str] = []
     for term in terms:
         for word in (term.zh, *term.aliases):
-            if word not in words:
+            # jieba never joins across a space, so "Xavier 初始化" is found as its two words anyway.
+            if word not in words and not any(ch.isspace() for ch in word):
                 words.append(word)
     return "".join(f"{word} {TERM_FREQUENCY} n\n" for word in words)
 
