@@ -145,6 +145,20 @@ def test_chinese_search_finds_glossary_terms(page, site_server, term):
     assert term in page.locator(".md-search-result").inner_text()
 
 
+def test_search_index_waits_for_the_reader(page, site_server):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "search_index" in request.url else None)
+    open_page(page, site_server + f"topics/{FIRST}/")
+    page.wait_for_timeout(1000)
+    assert fetched == [], "the search index was downloaded before anyone searched"
+    page.keyboard.press("/")  # Material's search shortcut
+    search = page.locator("input.md-search__input")
+    search.fill("反向传播")
+    search.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert len(fetched) == 1
+
+
 def test_dark_mode(page, site_server):
     open_page(page, site_server + f"topics/{FIRST}/")
     page.locator("form[data-md-component=palette] label:visible").first.click()

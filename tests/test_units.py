@@ -238,3 +238,30 @@ def test_commands_work_on_the_checkout_they_run_in(tmp_path):
     (tmp_path / "docs" / "topics").mkdir()
     assert find_root(tmp_path / "docs" / "topics") == tmp_path.resolve()
     assert find_root(Path("/")) == ROOT
+
+
+def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
+    import gzip
+
+    from dlpaths.benchmark import page_weights
+
+    site = tmp_path / "site"
+    (site / "assets" / "javascripts" / "workers").mkdir(parents=True)
+    (site / "search").mkdir()
+    (site / "topics" / "a").mkdir(parents=True)
+    (site / "search" / "search_index.json").write_text('{"docs": []}' * 50)
+    (site / "assets" / "javascripts" / "workers" / "search.1234.min.js").write_text("w" * 300)
+    (site / "assets" / "app.js").write_text("x" * 500)
+    page = '<script src="../../assets/app.js"></script><div class="dl-notebook"></div>'
+    (site / "topics" / "a" / "index.html").write_text(page)
+    (site / "index.html").write_text("<p>home</p>")
+
+    def gz(text):
+        return len(gzip.compress(text.encode(), compresslevel=9))
+
+    weights = {w.url: w for w in page_weights(site)}
+    runtime = gz("w" * 300)
+    assert weights["topics/a/"].kind == "notebook" and weights[""].kind == "text"
+    assert weights["topics/a/"].assets == runtime + gz("x" * 500)
+    assert weights[""].assets == runtime
+    assert weights[""].total == gz("<p>home</p>") + runtime + gz('{"docs": []}' * 50)

@@ -57,12 +57,17 @@ def run_benchmark(root: Path, cold: bool = True) -> int:
             rows.append((f"notebook {name}", f"{seconds:.1f} s", _verdict(seconds, TARGETS["notebook (s)"], "s")))
         weights = page_weights(site_dir)
         index_raw = (site_dir / "search" / "search_index.json").stat().st_size
-        rows.append(("search index", f"{index_raw / 1024:.0f} KB raw, {weights[0].search_index / 1024:.0f} KB gz", ""))
+        index_gz = weights[0].search_index / 1024
+        rows.append(
+            ("search index (fetched on first search)", f"{index_raw / 1024:.0f} KB raw, {index_gz:.0f} KB gz", "")
+        )
         for weight in weights:
+            # The target counts the search index, as if the reader searched on this page.
             target = TARGETS[f"{weight.kind} page (KB gz)"]
             kb = weight.total / 1024
-            parts = f"html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f}"
-            detail = f"{kb:.0f} KB ({parts} + index {weight.search_index / 1024:.0f})"
+            on_open = (weight.html + weight.assets) / 1024
+            parts = f"html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f} + index {index_gz:.0f}"
+            detail = f"{kb:.0f} KB ({parts}); {on_open:.0f} KB on open"
             rows.append((f"{weight.kind} page /{weight.url}", detail, _verdict(kb, target, "KB")))
     _print_table(rows)
     print(json.dumps({"warm_rebuild_s": round(warm, 2), "first_build_s": round(first, 2)}))
@@ -107,13 +112,17 @@ def _receipt_seconds(stem: str, cache_dir: Path, site_dir: Path) -> float | None
 
 
 def page_weights(site_dir: Path) -> list[PageWeight]:
+    """Gzipped bytes of each page: its HTML, what it references, what Material's bundle fetches, the index."""
     index_gz = _gz(site_dir / "search" / "search_index.json")
+    # Fetched by Material's bundle on every first visit: the search worker and the sitemap (instant navigation).
+    runtime = sum(_gz(path) for path in (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    runtime += _gz(site_dir / "sitemap.xml") if (site_dir / "sitemap.xml").is_file() else 0
     weights = []
     for page in sorted(site_dir.rglob("index.html")):
         url = page.parent.relative_to(site_dir).as_posix()
         url = "" if url == "." else url + "/"
         html = page.read_text(encoding="utf-8")
-        assets = 0
+        assets = runtime
         for ref in sorted(set(_ASSET_RE.findall(html))):
             if "://" in ref or ref.startswith("data:"):
                 continue
