@@ -196,6 +196,14 @@ def test_math_in_heading_names_the_line(fixture_site):
     assert "not a heading" not in message and "write it as plain text" in message
 
 
+def test_notebook_named_like_a_package_is_rejected(fixture_site):
+    (fixture_site / "notebooks/alpha.py").rename(fixture_site / "notebooks/pandas.py")
+    edit(fixture_site / "docs/topics/alpha.md", "notebook: alpha.py", "notebook: pandas.py")
+    message = problems_of(fixture_site)
+    assert "notebooks/pandas.py would hide the installed module 'pandas'" in message
+    assert "rename it, e.g. 'pandas-basics.py'" in message
+
+
 def test_find_markers_reports_lines():
     body = "a\n<!-- dlpaths:path-overview path-1 -->\nb\n<!-- dlpaths:resources -->\n"
     assert find_markers(body) == [("path-overview", ("path-1",), 2), ("resources", (), 4)]

@@ -7,8 +7,10 @@ names its file, the field or line, and the fix; all problems are reported in one
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -343,7 +345,9 @@ def _explain(error: jsonschema.ValidationError, schema: dict) -> tuple[tuple, st
                 f"{error.instance!r} is not a notebook file name",
                 "give the file name in notebooks/, e.g. 'my-topic.py'",
             )
-        return (), f"{error.instance!r} is not a valid slug", "use lowercase ASCII words joined by '-'"
+        if "a-z0-9" in value:
+            return (), f"{error.instance!r} is not a valid slug", "use lowercase ASCII words joined by '-'"
+        return (), f"{error.instance!r} is not allowed here", "remove leading, trailing or repeated spaces"
     if validator in {"minItems", "minLength"}:
         return (), f"too short ({validator} {value})", f"give at least {value} item(s)/character(s)"
     if validator in {"maxLength", "maximum", "exclusiveMinimum", "minimum"}:
@@ -464,6 +468,17 @@ def _check_references(
                         _slug_fix(prereq, slugs),
                     )
                 )
+        shadowed = _shadowed_module(topic.notebook)
+        if shadowed:
+            problems.append(
+                Problem(
+                    shown,
+                    "notebook",
+                    f"notebooks/{topic.notebook} would hide the installed module '{shadowed}' from every notebook "
+                    "(notebooks run in notebooks/, which comes first on the import path)",
+                    f"rename it, e.g. '{shadowed}-basics.py'",
+                )
+            )
         if topic.notebook and not (notebooks_dir / topic.notebook).is_file():
             problems.append(
                 Problem(
@@ -495,6 +510,18 @@ def _check_references(
                     _slug_fix(term.topic, slugs),
                 )
             )
+
+
+def _shadowed_module(notebook: str | None) -> str | None:
+    """The importable module a notebook file would shadow (`pandas.py` hides pandas), if any."""
+    if not notebook:
+        return None
+    stem = notebook.removesuffix(".py")
+    if not stem.isidentifier():
+        return None  # "my-topic" cannot be imported, so it hides nothing
+    if stem in sys.stdlib_module_names or importlib.util.find_spec(stem) is not None:
+        return stem
+    return None
 
 
 def _check_paths(docs_dir: Path, topics: dict[str, Topic], paths: list[LearningPath], problems: list[Problem]) -> None:
