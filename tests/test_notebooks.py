@@ -203,3 +203,13 @@ def test_cache_keeps_recent_versions_for_other_checkouts(tmp_path):
     kept = sorted(path.name for path in tmp_path.glob("lesson-*.ipynb"))
     assert kept == sorted(p.name for p in (versions[0], versions[1], versions[2], versions[-1]))
     assert unrelated.is_file()
+
+
+def test_reading_a_source_twice_gives_the_same_notebook(tmp_path):
+    import json
+
+    source = tmp_path / "lesson.py"
+    source.write_text("# %% [markdown]\n# ### 标题\n\n# %%\nx = 1\n", encoding="utf-8")
+    first, second = notebooks.read_source(source), notebooks.read_source(source)
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert [cell.id for cell in first.cells] == ["cell-0", "cell-1"]

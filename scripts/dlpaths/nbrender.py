@@ -17,6 +17,7 @@ import logging
 import re
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +65,23 @@ def render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str], cach
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
     cached = cache_dir / f"render-{key}.json" if cache_dir else None
     if cached and cached.is_file():
+        cached.touch()  # recently used: kept by _prune_renders
         return RenderedNotebook.from_json(cached.read_text(encoding="utf-8"))
     rendered = _render(notebook, name, set(taken_ids))
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(rendered.to_json(), encoding="utf-8")
+        _prune_renders(cached.parent)
     return rendered
+
+
+def _prune_renders(cache_dir: Path, keep_days: float = 14) -> None:
+    """Forget renders nobody has used for a while, so the cache does not grow without end."""
+    cutoff = time.time() - keep_days * 86400
+    for path in cache_dir.glob("render-*.json"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str]) -> RenderedNotebook:

@@ -79,9 +79,13 @@ def default_cache_dir() -> Path:
 
 def read_source(path: Path) -> nbformat.NotebookNode:
     try:
-        return jupytext.read(path, fmt="py:percent")
+        notebook = jupytext.read(path, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types
         raise NotebookError(f"{path}: cannot be read as a jupytext percent notebook: {exc}") from exc
+    # jupytext invents random cell ids on every read; stable ids keep rendered output (and its cache key) stable.
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{number}"
+    return notebook
 
 
 def environment_fingerprint(root: Path) -> str:
