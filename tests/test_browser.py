@@ -57,6 +57,20 @@ def test_path_navigation(page, site_server):
     expect(page.locator(".dl-position").first).to_contain_text(f"第 {FIRST_INDEX + 1}/{STEPS} 步")
 
 
+@pytest.mark.parametrize("path", SITE.paths, ids=lambda path: path.id)
+def test_each_path_can_be_followed_start_to_finish(page, site_server, path):
+    open_page(page, site_server + path.page.removesuffix(".md") + "/")
+    page.locator("ol.dl-steps a").first.click()
+    for number, slug in enumerate(path.steps, start=1):
+        page.wait_for_url(f"**/topics/{slug}/")
+        position = page.locator(f".dl-position[data-dl-path='{path.id}']")
+        expect(position).to_contain_text(f"第 {number}/{len(path.steps)} 步")
+        expect(page.locator(".jupyter-wrapper, .dl-notebook").first).to_be_attached()
+        if number < len(path.steps):
+            position.locator("a[rel=next]").click()
+    expect(position.locator("a[rel=next]")).to_have_count(0)
+
+
 def test_progress_persists_across_reload_and_instant_navigation(page, site_server):
     open_page(page, site_server + f"topics/{FIRST}/")
     toggle = page.locator(f"[data-dl-toggle='{FIRST}']")

@@ -265,3 +265,26 @@ def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
     assert weights["topics/a/"].assets == runtime + gz("x" * 500)
     assert weights[""].assets == runtime
     assert weights[""].total == gz("<p>home</p>") + runtime + gz('{"docs": []}' * 50)
+
+
+def test_photographs_go_out_as_jpeg_and_plots_as_png():
+    import base64
+    import io
+
+    import numpy as np
+    from dlpaths.nbrender import shrink_figure
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    smooth = np.cumsum(np.cumsum(rng.normal(size=(300, 400, 3)), axis=0), axis=1)
+    photo = ((smooth - smooth.min()) / np.ptp(smooth) * 255).astype("uint8")
+    buffer = io.BytesIO()
+    Image.fromarray(photo).save(buffer, "PNG")
+    mime, data = shrink_figure(base64.b64encode(buffer.getvalue()).decode())
+    assert mime == "image/jpeg" and len(base64.b64decode(data)) * 2 <= len(buffer.getvalue())
+
+    plot = np.full((300, 400, 3), 255, dtype="uint8")
+    plot[100:102, :] = (31, 119, 180)
+    buffer = io.BytesIO()
+    Image.fromarray(plot).save(buffer, "PNG")
+    assert shrink_figure(base64.b64encode(buffer.getvalue()).decode())[0] == "image/png"

@@ -179,31 +179,51 @@ def _size_images(wrapper) -> None:
         img["decoding"] = "async"
         src = img.get("src", "")
         if src.startswith("data:image/png;base64,"):
-            img["src"] = "data:image/png;base64," + shrink_png(src.split(",", 1)[1])
-        if src.startswith("data:image/png;base64,") and not img.get("width"):
-            size = png_size(img["src"].split(",", 1)[1])
-            if size:
-                img["width"], img["height"] = str(size[0]), str(size[1])
+            mime, data = shrink_figure(src.split(",", 1)[1])
+            img["src"] = f"data:{mime};base64,{data}"
+            if not img.get("width"):
+                size = png_size(src.split(",", 1)[1])
+                if size:
+                    img["width"], img["height"] = str(size[0]), str(size[1])
         if img.get("alt", "").startswith("No description"):
             img["alt"] = "notebook 输出的图"
 
 
-def shrink_png(b64: str) -> str:
-    """Re-encode a plot as a 256-colour palette PNG: about a third of the bytes, no visible change.
+# A photograph (many colours, smooth gradients) goes out as JPEG only when that at least halves it:
+# plots stay lossless-looking palette PNGs, where JPEG would blur lines and text.
+JPEG_QUALITY = 82
+JPEG_MIN_GAIN = 2.0
 
-    Matplotlib writes 32-bit RGBA; plots use few colours, so a palette loses nothing a reader sees.
-    Transparent pixels are laid on white first, as the page shows figures on a white card.
-    """
+
+def shrink_figure(b64: str) -> tuple[str, str]:
+    """(mime type, base64) of the smallest faithful encoding of a notebook figure."""
     original = base64.b64decode(b64)
     with Image.open(io.BytesIO(original)) as image:
         image.load()
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-    palette = flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = _encode(flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE), "PNG")
+    jpeg = _encode(flat, "JPEG")
+    if len(jpeg) * JPEG_MIN_GAIN <= min(len(palette), len(original)):
+        return "image/jpeg", base64.b64encode(jpeg).decode()
+    if len(palette) < len(original):
+        return "image/png", base64.b64encode(palette).decode()
+    return "image/png", b64
+
+
+def shrink_png(b64: str) -> str:
+    """Palette-PNG re-encoding of a plot (kept for callers that need PNG)."""
+    mime, data = shrink_figure(b64)
+    return data if mime == "image/png" else b64
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
-    palette.save(buffer, "PNG", optimize=True)
-    smaller = buffer.getvalue()
-    return base64.b64encode(smaller).decode() if len(smaller) < len(original) else b64
+    if fmt == "JPEG":
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def png_size(b64: str) -> tuple[int, int] | None:
