@@ -327,7 +327,7 @@ train_tensor = torch.as_tensor(train_ids)
 val_subset = val_ids[:4000]  # validation curve during training
 
 
-def train(model, steps, length, lr, eval_length, eval_stride, batch=32, n_evals=10):
+def train(model, steps, length, lr, eval_length, eval_stride, batch=32, n_evals=5):
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
     gen = torch.Generator().manual_seed(0)
