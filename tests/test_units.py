@@ -213,7 +213,7 @@ def test_figures_are_shrunk_to_a_palette_on_white():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from dlpaths.nbrender import png_size, shrink_png
+    from dlpaths.nbrender import png_size, shrink_figure
     from PIL import Image
 
     figure, axes = plt.subplots(figsize=(4, 3))
@@ -222,7 +222,8 @@ def test_figures_are_shrunk_to_a_palette_on_white():
     figure.savefig(buffer, format="png", transparent=True)
     plt.close(figure)
     original = base64.b64encode(buffer.getvalue()).decode()
-    shrunk = shrink_png(original)
+    mime, shrunk = shrink_figure(original)
+    assert mime == "image/png"
     assert len(shrunk) < len(original) * 0.7
     assert png_size(shrunk) == png_size(original)
     image = Image.open(io.BytesIO(base64.b64decode(shrunk)))

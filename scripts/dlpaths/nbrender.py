@@ -211,12 +211,6 @@ def shrink_figure(b64: str) -> tuple[str, str]:
     return "image/png", b64
 
 
-def shrink_png(b64: str) -> str:
-    """Palette-PNG re-encoding of a plot (kept for callers that need PNG)."""
-    mime, data = shrink_figure(b64)
-    return data if mime == "image/png" else b64
-
-
 def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "JPEG":
