@@ -344,7 +344,15 @@ fig.tight_layout()
 plt.show()
 best_eta = {m: max(etas, key=lambda eta: run(dict(config, eta=eta, batch=m))["val_acc"]) for m in batches}
 print("best learning rate for each batch size:", best_eta)
-assert best_eta[500] > best_eta[20]
+
+
+def val_acc(eta, m):
+    return run(dict(config, eta=eta, batch=m))["val_acc"]
+
+
+# a large step hurts the small batch but clearly beats a small step for the large batch
+assert val_acc(3.0, 20) < val_acc(0.3, 20)
+assert val_acc(3.0, 500) > val_acc(0.3, 500) + 0.02
 
 # %% [markdown]
 # ### 7. 汇总：每一项改进带来了多少

@@ -140,6 +140,35 @@ def test_unknown_path_step(fixture_site):
     assert "docs/_data/paths.yml: path 'main', steps: unknown step 'gamma'" in message
 
 
+STAGED = "    stages:\n      - title: 入门\n        steps:\n          - alpha\n      - title: 进阶\n        steps:\n          - beta\n"
+
+
+def test_path_with_stages_loads_in_order(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n      - alpha\n      - beta\n", STAGED)
+    main = load(fixture_site).path("main")
+    assert main.steps == ("alpha", "beta")
+    assert [(s.number, s.title, s.steps) for s in main.stages] == [(1, "入门", ("alpha",)), (2, "进阶", ("beta",))]
+
+
+def test_path_needs_steps_or_stages_not_both(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n", STAGED + "    steps:\n")
+    message = problems_of(fixture_site)
+    assert "docs/_data/paths.yml: line 2, paths[0]: path 'main' has both `steps` and `stages`" in message
+    assert "fix: give it either a flat `steps:` list or `stages:`" in message
+
+
+def test_step_in_two_stages(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n      - alpha\n      - beta\n", STAGED + "          - alpha\n")
+    message = problems_of(fixture_site)
+    assert "step 'alpha' appears in more than one stage of path 'main'" in message
+
+
+def test_long_stage_title(fixture_site):
+    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n      - alpha\n      - beta\n", STAGED.replace("入门", "很" * 13))
+    message = problems_of(fixture_site)
+    assert "stages[0].title" in message and "maxLength 12" in message
+
+
 def test_malformed_paths_file(fixture_site):
     edit(fixture_site / "docs/_data/paths.yml", "    short_title: 主路线", "    short_title: : :")
     message = problems_of(fixture_site)

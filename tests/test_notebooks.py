@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -175,6 +176,19 @@ def test_network_guard_allows_loopback():
     env = notebooks.kernel_environment(1)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert out.stdout.strip() == "blocked", out.stderr
+
+
+@pytest.mark.skipif(platform.machine() not in {"x86_64", "AMD64"}, reason="kernel pinning is for x86-64")
+def test_kernels_run_the_same_code_paths_on_every_x86_machine():
+    code = (
+        "import numpy, threadpoolctl, torch\n"
+        "from numpy._core._multiarray_umath import __cpu_features__ as features\n"
+        "blas = [i['architecture'] for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas']\n"
+        "print(blas, features['AVX512F'], torch.backends.cpu.get_cpu_capability())\n"
+    )
+    env = notebooks.kernel_environment(1)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["['Haswell']", "False", "AVX2"], out.stderr
 
 
 def test_repository_notebooks_are_clean_sources():

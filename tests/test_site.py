@@ -111,7 +111,11 @@ def test_path_overviews(built_site):
         soup = page_soup(built_site, learning_path.url)
         steps = soup.select("ol.dl-steps > li")
         assert [li["data-dl-topic"] for li in steps] == list(learning_path.steps)
-        assert len(soup.select("svg.dl-map a")) == len(learning_path.steps)
+        assert len(soup.select("svg.dl-map a.dl-map__node")) == len(learning_path.steps)
+        stage_ids = [section.h2["id"] for section in soup.select("section.dl-stage")]
+        assert stage_ids == [stage.anchor for stage in learning_path.stages]
+        toc = {a["href"] for a in soup.select("nav.md-nav--secondary a")}
+        assert {f"#{anchor}" for anchor in stage_ids} <= toc, "stages are listed in the page's contents"
         hours = sum(SITE.topics[s].hours for s in learning_path.steps)
         assert f"约 {hours:g} 小时" in soup.select_one(".dl-path__stats").get_text()
 

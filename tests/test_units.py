@@ -11,7 +11,7 @@ import jieba
 import pytest
 from dlpaths import cssprune, pathmap
 from dlpaths import paths as pathlogic
-from dlpaths.content import GlossaryTerm, LearningPath, Site, Topic
+from dlpaths.content import GlossaryTerm, LearningPath, Site, Stage, Topic
 from dlpaths.glossary import jieba_user_dictionary, write_user_dictionary
 from dlpaths.nbrender import png_size
 from dlpaths.scaffold import add_step
@@ -82,6 +82,31 @@ def test_map_snakes_and_links_consecutive_steps(site):
     assert layout.height > 2 * pathmap.NODE_HEIGHT
 
 
+@pytest.fixture
+def staged_site(site):
+    stages = (Stage(1, "基础", "", ("a", "b", "c")), Stage(2, "进阶", "说明", ("d",)))
+    staged = LearningPath("p3", "分阶段的路线", "路线三", "paths/p3.md", "d", ("a", "b", "c", "d"), stages)
+    return Site(topics=site.topics, paths=(*site.paths, staged))
+
+
+def test_stage_summaries_number_steps_across_stages(staged_site):
+    summary = pathlogic.summary(staged_site, "p3")
+    assert [(s.stage.title, s.first_number, s.total_hours) for s in summary.stages] == [("基础", 1, 6), ("进阶", 4, 4)]
+    assert pathlogic.positions(staged_site, "d")[-1].stage.anchor == "stage-2"
+    assert pathlogic.positions(staged_site, "a")[0].stage is None, "a flat path has no stages"
+
+
+def test_map_starts_each_stage_on_a_new_row_under_its_bar(staged_site):
+    summary = pathlogic.summary(staged_site, "p3")
+    layout = pathmap.layout(list(summary.topics), set(), summary.stages)
+    first, second = layout.bars
+    assert [n.number for n in layout.nodes] == [1, 2, 3, 4]
+    assert first.y < layout.nodes[0].y and layout.nodes[2].y < second.y < layout.nodes[3].y
+    assert layout.nodes[3].x == layout.nodes[0].x, "a stage starts in the first column"
+    assert len(layout.edges) == 4 + 2 - 1  # each step to the next, routed through the second bar, plus a way in
+    assert layout.height > layout.nodes[3].y + pathmap.NODE_HEIGHT
+
+
 def test_shorten_long_titles():
     assert pathmap.shorten("短标题") == "短标题"
     assert pathmap.shorten("很" * 20).endswith("…") and len(pathmap.shorten("很" * 20)) == pathmap.MAX_TITLE_CHARS
@@ -148,6 +173,16 @@ def test_add_step_keeps_comments_and_order():
     assert add_step(text, "p1", "new", None) == text.replace("      - b\n", "      - b\n      - new\n")
     assert add_step(text, "p1", "new", "a") == text.replace("      - a\n", "      - a\n      - new\n")
     assert add_step(text, "p2", "new", None).endswith("      - c\n      - new\n")
+
+
+def test_add_step_to_a_path_with_stages():
+    text = (
+        "paths:\n  - id: p1\n    stages:\n      - title: 一\n        steps:\n          - a\n"
+        "      - title: 二\n        steps:\n          - b\n  - id: p2\n    steps:\n      - c\n"
+    )
+    assert add_step(text, "p1", "new", None) == text.replace("          - b\n", "          - b\n          - new\n")
+    assert add_step(text, "p1", "new", "a") == text.replace("          - a\n", "          - a\n          - new\n")
+    assert add_step(text, "p2", "new", "c").endswith("      - c\n      - new\n")
 
 
 def test_line_breaks_between_chinese_characters_are_removed():

@@ -76,7 +76,7 @@ class Components:
             "path_overview.html",
             base_url,
             summary=summary,
-            map=pathmap.layout(list(summary.topics), shared),
+            map=pathmap.layout(list(summary.topics), shared, summary.stages),
         )
 
     def home(self, base_url: str) -> str:

@@ -84,6 +84,20 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A titled run of consecutive steps in a path, such as 数学基础."""
+
+    number: int  # 1-based
+    title: str
+    description: str
+    steps: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"stage-{self.number}"
+
+
+@dataclass(frozen=True)
 class LearningPath:
     id: str
     title: str
@@ -91,10 +105,14 @@ class LearningPath:
     page: str
     description: str
     steps: tuple[str, ...]
+    stages: tuple[Stage, ...] = ()  # empty for a path written as one flat list of steps
 
     @property
     def url(self) -> str:
         return self.page.removesuffix(".md") + "/"
+
+    def stage_of(self, slug: str) -> Stage | None:
+        return next((stage for stage in self.stages if slug in stage.steps), None)
 
 
 @dataclass(frozen=True)
@@ -383,17 +401,26 @@ def _load_paths(docs_dir: Path, problems: list[Problem]) -> list[LearningPath]:
     _schema_problems(_display(docs_dir, PATHS_FILE), located, load_schema("paths"), problems)
     if len(problems) > before:
         return []
-    paths = [
-        LearningPath(
-            id=item["id"],
-            title=item["title"],
-            short_title=item["short_title"],
-            page=item["page"],
-            description=item["description"],
-            steps=tuple(item["steps"]),
+    paths = []
+    for index, item in enumerate(located.data["paths"]):
+        if not _steps_or_stages(docs_dir, located, index, item, problems):
+            continue
+        stages = tuple(
+            Stage(number=n, title=stage["title"], description=stage.get("description", ""), steps=tuple(stage["steps"]))
+            for n, stage in enumerate(item.get("stages", []), start=1)
         )
-        for item in located.data["paths"]
-    ]
+        steps = tuple(item["steps"]) if "steps" in item else tuple(s for stage in stages for s in stage.steps)
+        paths.append(
+            LearningPath(
+                id=item["id"],
+                title=item["title"],
+                short_title=item["short_title"],
+                page=item["page"],
+                description=item["description"],
+                steps=steps,
+                stages=stages,
+            )
+        )
     ids = [p.id for p in paths]
     for index, path_id in enumerate(ids):
         if ids.index(path_id) != index:
@@ -522,6 +549,37 @@ def _shadowed_module(notebook: str | None) -> str | None:
     if stem in sys.stdlib_module_names or importlib.util.find_spec(stem) is not None:
         return stem
     return None
+
+
+def _steps_or_stages(docs_dir: Path, located: Located, index: int, item: dict, problems: list[Problem]) -> bool:
+    """A path lists its steps either flat (`steps`) or grouped (`stages`), exactly one of the two."""
+    shown = _display(docs_dir, PATHS_FILE)
+    where = _where(located, ("paths", index))
+    if ("steps" in item) == ("stages" in item):
+        problems.append(
+            Problem(
+                shown,
+                where,
+                f"path '{item['id']}' has {'both' if 'steps' in item else 'neither'} `steps` and `stages`",
+                "give it either a flat `steps:` list or `stages:`, each stage with a title and its own `steps:`",
+            )
+        )
+        return False
+    seen: set[str] = set()
+    for number, stage in enumerate(item.get("stages", []), start=1):
+        for slug in stage["steps"]:
+            if slug in seen:
+                problems.append(
+                    Problem(
+                        shown,
+                        _where(located, ("paths", index, "stages", number - 1, "steps")),
+                        f"step '{slug}' appears in more than one stage of path '{item['id']}'",
+                        "keep each topic in one stage of a path",
+                    )
+                )
+                return False
+            seen.add(slug)
+    return True
 
 
 def _check_paths(docs_dir: Path, topics: dict[str, Topic], paths: list[LearningPath], problems: list[Problem]) -> None:

@@ -95,6 +95,7 @@ def environment_fingerprint(root: Path) -> str:
         [
             f"executor {EXECUTOR_VERSION}",
             f"python {platform.python_version()} {platform.machine()}",
+            f"kernels {sorted(PORTABLE_X86_KERNELS.items())}",
             lock_text,
         ]
     )
@@ -257,7 +258,21 @@ def kernel_environment(threads: int) -> dict[str, str]:
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
     )
+    if platform.machine() in {"x86_64", "AMD64"}:
+        env.update(PORTABLE_X86_KERNELS)
     return env
+
+
+# Numeric libraries pick their fastest kernels for the CPU they run on, and different kernels round
+# differently; over a training run that changes the results a lesson quotes. Pinning every x86-64
+# machine to the same AVX2 code paths makes a notebook compute the same numbers on any of them.
+PORTABLE_X86_KERNELS = {
+    "OPENBLAS_CORETYPE": "Haswell",  # NumPy/SciPy's OpenBLAS
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",  # NumPy's own SIMD loops
+    "MKL_CBWR": "AVX2",  # PyTorch's MKL
+    "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch's vectorised operators
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # PyTorch's oneDNN convolutions
+}
 
 
 def _evict_older(job: Job) -> None:

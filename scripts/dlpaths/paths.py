@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import LearningPath, Site, Topic
+from .content import LearningPath, Site, Stage, Topic
 
 
 @dataclass(frozen=True)
@@ -14,10 +14,19 @@ class Position:
     total: int
     previous: Topic | None
     next: Topic | None
+    stage: Stage | None = None
 
     @property
     def number(self) -> int:
         return self.index + 1
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    stage: Stage
+    topics: tuple[Topic, ...]
+    first_number: int  # the path step number of the stage's first topic
+    total_hours: float
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class PathSummary:
     topics: tuple[Topic, ...]
     total_hours: float
     shared_with: dict[str, tuple[str, ...]]  # topic slug -> ids of the other paths it is in
+    stages: tuple[StageSummary, ...] = ()
 
 
 def positions(site: Site, slug: str) -> list[Position]:
@@ -43,6 +53,7 @@ def positions(site: Site, slug: str) -> list[Position]:
                 total=len(steps),
                 previous=site.topics[steps[index - 1]] if index > 0 else None,
                 next=site.topics[steps[index + 1]] if index + 1 < len(steps) else None,
+                stage=learning_path.stage_of(slug),
             )
         )
     return found
@@ -56,7 +67,18 @@ def summary(site: Site, path_id: str) -> PathSummary:
         topics=topics,
         total_hours=sum(topic.hours for topic in topics),
         shared_with={topic.slug: other_paths(site, topic.slug, path_id) for topic in topics},
+        stages=stage_summaries(site, learning_path),
     )
+
+
+def stage_summaries(site: Site, learning_path: LearningPath) -> tuple[StageSummary, ...]:
+    found = []
+    first_number = 1
+    for stage in learning_path.stages:
+        topics = tuple(site.topics[slug] for slug in stage.steps)
+        found.append(StageSummary(stage, topics, first_number, sum(topic.hours for topic in topics)))
+        first_number += len(topics)
+    return tuple(found)
 
 
 def other_paths(site: Site, slug: str, path_id: str) -> tuple[str, ...]:

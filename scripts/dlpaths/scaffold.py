@@ -176,19 +176,27 @@ def create_topic(
 
 
 def add_step(paths_yaml: str, path_id: str, slug: str, after: str | None) -> str:
-    """Insert `- slug` into a path's steps list, keeping the file's comments and layout."""
+    """Insert `- slug` into a path's steps, keeping the file's comments and layout.
+
+    In a path with stages the new step goes after `after`, or at the end of the last stage.
+    """
     lines = paths_yaml.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if re.match(rf"\s*-\s+id:\s*{re.escape(path_id)}\s*$", line))
-    steps = next(i for i in range(start, len(lines)) if re.match(r"\s*steps:\s*$", lines[i]))
-    items = []
-    for i in range(steps + 1, len(lines)):
-        if re.match(r"\s*-\s+[a-z0-9-]+\s*$", lines[i]) and not re.match(r"\s*-\s+id:", lines[i]):
-            items.append(i)
-        elif lines[i].strip() and not lines[i].lstrip().startswith("#"):
-            break
-    indent = re.match(r"(\s*)-", lines[items[0]]).group(1) if items else " " * 6
-    position = items[-1] + 1 if items else steps + 1
+    id_indent = re.match(r"(\s*)-", lines[start]).group(1)
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.match(rf"{id_indent}-\s+id:", lines[i])),
+        len(lines),
+    )
+    items = [i for i in range(start + 1, end) if re.match(r"\s*-\s+[a-z0-9-]+\s*$", lines[i])]
+    if items:
+        indent = re.match(r"(\s*)-", lines[items[-1]]).group(1)
+        position = items[-1] + 1
+    else:
+        steps = next(i for i in range(start, end) if re.match(r"\s*steps:\s*$", lines[i]))
+        indent = re.match(r"(\s*)", lines[steps]).group(1) + "  "
+        position = steps + 1
     if after:
         position = next(i for i in items if lines[i].strip() == f"- {after}") + 1
+        indent = re.match(r"(\s*)-", lines[position - 1]).group(1)
     lines.insert(position, f"{indent}- {slug}\n")
     return "".join(lines)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink
 
 from . import cssprune, notebooks
@@ -110,6 +111,7 @@ class SiteBuild:
             if name == "resources":
                 return self.components.resources(topic, base)
             if name == "path-overview":
+                _attach_stages_to_toc(page, html[: match.start()], self.site.path(args[0]).stages)
                 return self.components.path_overview(args[0], base)
             if name == "home":
                 return self.components.home(base)
@@ -189,6 +191,19 @@ def _attach_headings_to_toc(page, html_before_marker: str, rendered: RenderedNot
         last_by_level[heading.level] = link
         for deeper in [level for level in last_by_level if level > heading.level]:
             del last_by_level[deeper]
+
+
+def _attach_stages_to_toc(page, html_before_marker: str, stages) -> None:
+    """List a path's stage headings in the page's table of contents, where the overview sits."""
+    if not stages or page.toc is None:
+        return
+    top = list(page.toc)
+    owner = top[0] if len(top) == 1 and top[0].level == 1 else None
+    siblings = owner.children if owner else page.toc.items
+    before = set(_H2_RE.findall(html_before_marker))
+    at = sum(1 for item in siblings if item.id in before)
+    links = [AnchorLink(str(escape(f"第 {s.number} 阶段：{s.title}")), s.anchor, 2) for s in stages]
+    siblings[at:at] = links
 
 
 def _find_toc_item(items, anchor_id: str):
