@@ -96,6 +96,10 @@ class Stage:
     def anchor(self) -> str:
         return f"stage-{self.number}"
 
+    @property
+    def label(self) -> str:
+        return f"第 {self.number} 阶段：{self.title}"
+
 
 @dataclass(frozen=True)
 class LearningPath:

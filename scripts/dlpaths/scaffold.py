@@ -189,14 +189,10 @@ def add_step(paths_yaml: str, path_id: str, slug: str, after: str | None) -> str
     )
     items = [i for i in range(start + 1, end) if re.match(r"\s*-\s+[a-z0-9-]+\s*$", lines[i])]
     if items:
-        indent = re.match(r"(\s*)-", lines[items[-1]]).group(1)
-        position = items[-1] + 1
+        anchor = next(i for i in items if lines[i].strip() == f"- {after}") if after else items[-1]
+        indent = re.match(r"(\s*)-", lines[anchor]).group(1)
     else:
-        steps = next(i for i in range(start, end) if re.match(r"\s*steps:\s*$", lines[i]))
-        indent = re.match(r"(\s*)", lines[steps]).group(1) + "  "
-        position = steps + 1
-    if after:
-        position = next(i for i in items if lines[i].strip() == f"- {after}") + 1
-        indent = re.match(r"(\s*)-", lines[position - 1]).group(1)
-    lines.insert(position, f"{indent}- {slug}\n")
+        anchor = next(i for i in range(start, end) if re.match(r"\s*steps:\s*$", lines[i]))
+        indent = re.match(r"(\s*)", lines[anchor]).group(1) + "  "
+    lines.insert(anchor + 1, f"{indent}- {slug}\n")
     return "".join(lines)

@@ -202,7 +202,7 @@ def _attach_stages_to_toc(page, html_before_marker: str, stages) -> None:
     siblings = owner.children if owner else page.toc.items
     before = set(_H2_RE.findall(html_before_marker))
     at = sum(1 for item in siblings if item.id in before)
-    links = [AnchorLink(str(escape(f"第 {s.number} 阶段：{s.title}")), s.anchor, 2) for s in stages]
+    links = [AnchorLink(str(escape(stage.label)), stage.anchor, 2) for stage in stages]
     siblings[at:at] = links
 
 
