@@ -91,6 +91,58 @@ def test_duplicate_url_within_page(fixture_site):
     assert "duplicate URL https://a.example.org (also at resources[0].url)" in message
 
 
+def test_plain_http_rejected_with_https_fix(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://d.example.org/"', '"http://d.example.org/x"')
+    message = problems_of(fixture_site)
+    assert "line 9, resources[1].url: http://d.example.org/x uses plain http" in message
+    assert "fix: use https://d.example.org/x" in message
+
+
+def test_plain_http_allowed_for_listed_host(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://d.example.org/"', '"http://plain.example.org/book"')
+    load(fixture_site)
+
+
+def test_tracking_parameters_rejected(fixture_site):
+    edit(
+        fixture_site / "docs/topics/beta.md",
+        '"https://d.example.org/"',
+        '"https://d.example.org/v?p=2&utm_source=x&spm_id_from=333.1"',
+    )
+    message = problems_of(fixture_site)
+    assert "carries tracking parameters (spm_id_from, utm_source)" in message
+    assert "fix: use https://d.example.org/v?p=2" in message
+
+
+def test_dead_host_rejected(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://d.example.org/"', '"https://www.gone.example.org/a"')
+    message = problems_of(fixture_site)
+    assert "is on gone.example.org, which the project has marked dead" in message
+    assert "web.archive.org" in message
+
+
+def test_one_resource_spelled_two_ways_across_pages(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", '"https://a.example.org/"', '"https://www.a.example.org"')
+    message = problems_of(fixture_site)
+    assert (
+        "docs/topics/beta.md: line 8, resources[0].url: https://www.a.example.org is spelled https://a.example.org/"
+        in message
+    )
+    assert "fix: use one spelling: https://a.example.org/" in message
+
+
+def test_one_resource_described_two_ways_across_pages(fixture_site):
+    edit(fixture_site / "docs/topics/beta.md", "free: true, author: A,", "free: true, author: A. N. Other,")
+    message = problems_of(fixture_site)
+    assert "author 'A. N. Other' differs from 'A' for the same URL in docs/topics/alpha.md" in message
+
+
+def test_malformed_link_policy(fixture_site):
+    edit(fixture_site / "docs/_data/links.yml", "since: 2026-01-01", "since: last year")
+    message = problems_of(fixture_site)
+    assert "docs/_data/links.yml: line 7, dead_hosts[0].since" in message
+
+
 def test_unknown_prerequisite_suggests_slug(fixture_site):
     edit(fixture_site / "docs/topics/beta.md", "prerequisites: [alpha]", "prerequisites: [alpah]")
     message = problems_of(fixture_site)
@@ -158,13 +210,21 @@ def test_path_needs_steps_or_stages_not_both(fixture_site):
 
 
 def test_step_in_two_stages(fixture_site):
-    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n      - alpha\n      - beta\n", STAGED + "          - alpha\n")
+    edit(
+        fixture_site / "docs/_data/paths.yml",
+        "    steps:\n      - alpha\n      - beta\n",
+        STAGED + "          - alpha\n",
+    )
     message = problems_of(fixture_site)
     assert "step 'alpha' appears in more than one stage of path 'main'" in message
 
 
 def test_long_stage_title(fixture_site):
-    edit(fixture_site / "docs/_data/paths.yml", "    steps:\n      - alpha\n      - beta\n", STAGED.replace("入门", "很" * 13))
+    edit(
+        fixture_site / "docs/_data/paths.yml",
+        "    steps:\n      - alpha\n      - beta\n",
+        STAGED.replace("入门", "很" * 13),
+    )
     message = problems_of(fixture_site)
     assert "stages[0].title" in message and "maxLength 12" in message
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jieba
 import pytest
-from dlpaths import cssprune, pathmap
+from dlpaths import cssprune, links, pathmap
 from dlpaths import paths as pathlogic
 from dlpaths.content import GlossaryTerm, LearningPath, Site, Stage, Topic
 from dlpaths.glossary import jieba_user_dictionary, write_user_dictionary
@@ -324,3 +324,15 @@ def test_photographs_go_out_as_jpeg_and_plots_as_png():
     buffer = io.BytesIO()
     Image.fromarray(plot).save(buffer, "PNG")
     assert shrink_figure(base64.b64encode(buffer.getvalue()).decode())[0] == "image/png"
+
+
+def test_link_identity_ignores_scheme_www_and_trailing_slash():
+    assert links.identity("https://www.Example.org/a/") == links.identity("http://example.org/a")
+    assert links.identity("https://example.org/a#x") != links.identity("https://example.org/a#y")
+    assert links.identity("https://example.org/a?p=1") != links.identity("https://example.org/a")
+
+
+def test_without_tracking_keeps_real_parameters():
+    url = "https://www.bilibili.com/video/BV1?p=3&vd_source=abc&spm_id_from=333&utm_medium=x"
+    assert links.without_tracking(url) == "https://www.bilibili.com/video/BV1?p=3"
+    assert links.url_problems("https://www.bilibili.com/video/BV1?p=3", links.LinkPolicy()) == []

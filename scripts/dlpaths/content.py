@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jsonschema
 
+from . import links
 from .errors import ContentError, Problem
 from .yamlsource import Located, YamlSyntaxError, load_located
 
@@ -24,6 +25,7 @@ TOPICS_DIR = "topics"
 DATA_DIR = "_data"
 PATHS_FILE = f"{DATA_DIR}/paths.yml"
 GLOSSARY_FILE = f"{DATA_DIR}/glossary.yml"
+LINKS_FILE = f"{DATA_DIR}/links.yml"
 
 MARKER_RE = re.compile(r"<!--\s*dlpaths:([a-z-]+)((?:\s+[a-z0-9-]+)*)\s*-->")
 MARKER_ARGS = {
@@ -155,7 +157,10 @@ def load_schema(name: str) -> dict:
 def load_site(docs_dir: Path, notebooks_dir: Path) -> Site:
     """Load every topic, path and glossary term; raise ContentError listing all problems."""
     problems: list[Problem] = []
-    topics = _load_topics(docs_dir, problems)
+    cited: list[links.CitedLink] = []
+    policy = _load_link_policy(docs_dir, problems)
+    topics = _load_topics(docs_dir, policy, cited, problems)
+    _link_consistency_problems(cited, problems)
     paths = _load_paths(docs_dir, problems)
     glossary = _load_glossary(docs_dir, problems)
     if not problems:
@@ -207,7 +212,9 @@ def _display(docs_dir: Path, rel: str) -> str:
 # --- topics --------------------------------------------------------------------------
 
 
-def _load_topics(docs_dir: Path, problems: list[Problem]) -> dict[str, Topic]:
+def _load_topics(
+    docs_dir: Path, policy: links.LinkPolicy, cited: list[links.CitedLink], problems: list[Problem]
+) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
     topic_dir = docs_dir / TOPICS_DIR
     for path in sorted(topic_dir.glob("*.md")) if topic_dir.is_dir() else []:
@@ -222,13 +229,20 @@ def _load_topics(docs_dir: Path, problems: list[Problem]) -> dict[str, Topic]:
                 )
             )
             continue
-        topic = _load_topic(docs_dir, rel, path.stem, problems)
+        topic = _load_topic(docs_dir, rel, path.stem, policy, cited, problems)
         if topic:
             topics[topic.slug] = topic
     return topics
 
 
-def _load_topic(docs_dir: Path, rel: str, slug: str, problems: list[Problem]) -> Topic | None:
+def _load_topic(
+    docs_dir: Path,
+    rel: str,
+    slug: str,
+    policy: links.LinkPolicy,
+    cited: list[links.CitedLink],
+    problems: list[Problem],
+) -> Topic | None:
     shown = _display(docs_dir, rel)
     front_matter, _ = split_front_matter((docs_dir / rel).read_text(encoding="utf-8"))
     if front_matter is None:
@@ -254,10 +268,11 @@ def _load_topic(docs_dir: Path, rel: str, slug: str, problems: list[Problem]) ->
         return None
     before = len(problems)
     _schema_problems(shown, located, load_schema("topic"), problems)
-    _duplicate_url_problems(shown, located, problems)
+    _url_problems(shown, located, policy, problems)
     if len(problems) > before:
         return None
     data = located.data
+    cited.extend(_citations(shown, located))
     return Topic(
         slug=slug,
         file=rel,
@@ -287,7 +302,7 @@ def _resource(item: dict) -> Resource:
     )
 
 
-def _duplicate_url_problems(shown: str, located: Located, problems: list[Problem]) -> None:
+def _url_problems(shown: str, located: Located, policy: links.LinkPolicy, problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for index, item in enumerate(located.data.get("resources") or []):
         if not isinstance(item, dict):
@@ -301,6 +316,8 @@ def _duplicate_url_problems(shown: str, located: Located, problems: list[Problem
                 continue
             key = url.rstrip("/")
             where = _where(located, path)
+            for message, fix in links.url_problems(url, policy):
+                problems.append(Problem(shown, where, message, fix))
             if key in seen:
                 problems.append(
                     Problem(
@@ -312,6 +329,41 @@ def _duplicate_url_problems(shown: str, located: Located, problems: list[Problem
                 )
             else:
                 seen[key] = _field_name(path)
+
+
+CONSISTENT_RESOURCE_FIELDS = ("title", "author", "kind", "language", "free", "year")
+
+
+def _citations(shown: str, located: Located) -> list[links.CitedLink]:
+    return [
+        links.CitedLink(
+            file=shown,
+            where=_where(located, ("resources", index, "url")),
+            url=item["url"],
+            title=item["title"],
+            details=tuple((name, item.get(name)) for name in CONSISTENT_RESOURCE_FIELDS),
+        )
+        for index, item in enumerate(located.data["resources"])
+    ]
+
+
+def _link_consistency_problems(cited: list[links.CitedLink], problems: list[Problem]) -> None:
+    for link, message, fix in links.consistency_problems(cited):
+        problems.append(Problem(link.file, link.where, message, fix))
+
+
+def _load_link_policy(docs_dir: Path, problems: list[Problem]) -> links.LinkPolicy:
+    """docs/_data/links.yml is optional: without it every host must serve https and none is marked dead."""
+    if not (docs_dir / LINKS_FILE).is_file():
+        return links.LinkPolicy()
+    located = _read_yaml_file(docs_dir, LINKS_FILE, problems)
+    if located is None:
+        return links.LinkPolicy()
+    before = len(problems)
+    _schema_problems(_display(docs_dir, LINKS_FILE), located, load_schema("links"), problems)
+    if len(problems) > before:
+        return links.LinkPolicy()
+    return links.policy_from_data(located.data)
 
 
 # --- schema errors -------------------------------------------------------------------

@@ -21,6 +21,16 @@ class Located:
         return None
 
 
+class _JsonLikeLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the strings they were written as, so schemas can check them as text."""
+
+
+_JsonLikeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class YamlSyntaxError(ValueError):
     def __init__(self, line: int | None, message: str):
         self.line = line
@@ -30,8 +40,8 @@ class YamlSyntaxError(ValueError):
 def load_located(text: str, first_line: int = 1) -> Located:
     """Load YAML text whose first line is `first_line` of its file."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_JsonLikeLoader)
+        data = yaml.load(text, Loader=_JsonLikeLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
