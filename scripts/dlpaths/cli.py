@@ -7,6 +7,7 @@ dlpaths serve               live preview at http://127.0.0.1:8000/
 dlpaths new SLUG ...        scaffold a topic page and its notebook
 dlpaths check               what pre-commit runs: validate + notebook hygiene
 dlpaths benchmark           build times, notebook times, page weights
+dlpaths links               check every resource link online; write the report pages use to mark dead links
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = commands.add_parser("benchmark", help="print build/notebook/page-weight figures")
     bench.add_argument("--skip-cold", action="store_true", help="reuse the notebook cache instead of a cold build")
+
+    check_links = commands.add_parser("links", help="check resource links online and write the link report")
+    check_links.add_argument("--report", type=Path, default=None, help="default: ROOT/docs/_data/link-report.json")
+    check_links.add_argument("--per-host", type=int, default=2, help="concurrent requests per host")
+    check_links.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    check_links.add_argument("--no-archive", action="store_true", help="do not look up archived copies of dead links")
 
     args = parser.parse_args(argv)
     root = (args.root or find_root()).resolve()
@@ -179,6 +186,26 @@ def cmd_benchmark(root: Path, args) -> int:
     return run_benchmark(root, cold=not args.skip_cold)
 
 
+def cmd_links(root: Path, args) -> int:
+    from . import linkcheck
+    from .content import LINK_REPORT_FILE, load_site
+
+    site = load_site(root / "docs", root / "notebooks")
+    urls = {url for topic in site.topics.values() for url in topic.link_urls()}
+    settings = linkcheck.CheckerSettings(
+        timeout=args.timeout,
+        per_host=args.per_host,
+        archive_api=None if args.no_archive else linkcheck.CheckerSettings.archive_api,
+    )
+    print(f"[links] checking {len(urls)} URL(s), at most {args.per_host} at a time per host")
+    results = linkcheck.Checker(settings).check_all(urls)
+    report = args.report or root / "docs" / LINK_REPORT_FILE
+    linkcheck.write_report(results, report)
+    print(linkcheck.summary(results))
+    print(f"[links] report written to {report}")
+    return 0
+
+
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     import jieba  # configures its own DEBUG logger on import; quiet it once imported
@@ -194,6 +221,7 @@ COMMANDS = {
     "new": cmd_new,
     "check": cmd_check,
     "benchmark": cmd_benchmark,
+    "links": cmd_links,
 }
 
 if __name__ == "__main__":

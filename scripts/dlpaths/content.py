@@ -26,6 +26,7 @@ DATA_DIR = "_data"
 PATHS_FILE = f"{DATA_DIR}/paths.yml"
 GLOSSARY_FILE = f"{DATA_DIR}/glossary.yml"
 LINKS_FILE = f"{DATA_DIR}/links.yml"
+LINK_REPORT_FILE = f"{DATA_DIR}/link-report.json"
 
 MARKER_RE = re.compile(r"<!--\s*dlpaths:([a-z-]+)((?:\s+[a-z0-9-]+)*)\s*-->")
 MARKER_ARGS = {
@@ -75,6 +76,10 @@ class Topic:
     prerequisites: tuple[str, ...]
     resources: tuple[Resource, ...]
     notebook: str | None = None
+
+    def link_urls(self) -> list[str]:
+        """Every external address the page's resource list links to."""
+        return [url for r in self.resources for url in (r.url, r.mirror.url if r.mirror else None) if url]
 
     @property
     def url(self) -> str:
@@ -131,10 +136,20 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class DeadLink:
+    """A link the online checker found gone (HTTP 404/410), from docs/_data/link-report.json."""
+
+    status: int
+    checked: str
+    archive: str | None = None
+
+
+@dataclass(frozen=True)
 class Site:
     topics: dict[str, Topic]
     paths: tuple[LearningPath, ...]
     glossary: tuple[GlossaryTerm, ...] = field(default=())
+    dead_links: dict[str, DeadLink] = field(default_factory=dict)
 
     def path(self, path_id: str) -> LearningPath:
         for learning_path in self.paths:
@@ -163,13 +178,14 @@ def load_site(docs_dir: Path, notebooks_dir: Path) -> Site:
     _link_consistency_problems(cited, problems)
     paths = _load_paths(docs_dir, problems)
     glossary = _load_glossary(docs_dir, problems)
+    dead_links = _load_dead_links(docs_dir, problems)
     if not problems:
         _check_references(docs_dir, notebooks_dir, topics, paths, glossary, problems)
     _check_markers_everywhere(docs_dir, topics, paths, problems)
     _check_ascii_file_names(docs_dir, problems)
     if problems:
         raise ContentError(problems)
-    return Site(topics=topics, paths=tuple(paths), glossary=tuple(glossary))
+    return Site(topics=topics, paths=tuple(paths), glossary=tuple(glossary), dead_links=dead_links)
 
 
 # --- reading files -------------------------------------------------------------------
@@ -364,6 +380,30 @@ def _load_link_policy(docs_dir: Path, problems: list[Problem]) -> links.LinkPoli
     if len(problems) > before:
         return links.LinkPolicy()
     return links.policy_from_data(located.data)
+
+
+def _load_dead_links(docs_dir: Path, problems: list[Problem]) -> dict[str, DeadLink]:
+    """The online checker's report is optional; pages mark the links it found dead."""
+    path = docs_dir / LINK_REPORT_FILE
+    if not path.is_file():
+        return {}
+    shown = _display(docs_dir, LINK_REPORT_FILE)
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(shown, f"line {exc.lineno}", f"malformed JSON: {exc.msg}", "rerun `dlpaths links` to rewrite it")
+        )
+        return {}
+    before = len(problems)
+    _schema_problems(shown, Located(report, {}), load_schema("link-report"), problems)
+    if len(problems) > before:
+        return {}
+    return {
+        entry["url"]: DeadLink(status=entry["status"], checked=report["checked"], archive=entry.get("archive"))
+        for entry in report["links"]
+        if entry["verdict"] == "dead"
+    }
 
 
 # --- schema errors -------------------------------------------------------------------
