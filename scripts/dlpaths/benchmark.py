@@ -6,14 +6,18 @@ on a missed target.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +25,13 @@ import nbformat
 
 TARGETS = {
     "warm rebuild (s)": 10,
+    "edit visible in serve (s)": 3,
+    "figure (KB)": 150,
     "notebook (s)": 60,
     "text page (KB gz)": 150,
     "notebook page (KB gz)": 400,
 }
+_FIGURE_RE = re.compile(r'src="data:image/[a-z+]+;base64,([A-Za-z0-9+/=]+)"')
 _ASSET_RE = re.compile(r'<(?:script[^>]+src|link[^>]+href|img[^>]+src)="([^"#?]+)', re.I)
 
 
@@ -35,6 +42,7 @@ class PageWeight:
     html: int
     assets: int
     search_index: int
+    figures: tuple[int, ...] = ()  # decoded bytes of each inline figure
 
     @property
     def total(self) -> int:
@@ -53,6 +61,14 @@ def run_benchmark(root: Path, cold: bool = True) -> int:
         warm = _timed_build(root, site_dir, cache)
         warm_verdict = _verdict(warm, TARGETS["warm rebuild (s)"], "s")
         rows.append(("warm rebuild, nothing changed", f"{warm:.1f} s", warm_verdict))
+        edit = edit_visible_in_serve(root, tmp_path)
+        rows.append(
+            (
+                "one Markdown edit visible in `dlpaths serve`",
+                f"{edit:.1f} s",
+                _verdict(edit, TARGETS["edit visible in serve (s)"], "s"),
+            )
+        )
         for name, seconds in notebook_times(site_dir):
             rows.append((f"notebook {name}", f"{seconds:.1f} s", _verdict(seconds, TARGETS["notebook (s)"], "s")))
         weights = page_weights(site_dir)
@@ -69,9 +85,59 @@ def run_benchmark(root: Path, cold: bool = True) -> int:
             parts = f"html {weight.html / 1024:.0f} + assets {weight.assets / 1024:.0f} + index {index_gz:.0f}"
             detail = f"{kb:.0f} KB ({parts}); {on_open:.0f} KB on open"
             rows.append((f"{weight.kind} page /{weight.url}", detail, _verdict(kb, target, "KB")))
+            if weight.figures:
+                largest = max(weight.figures) / 1024
+                every = sum(weight.figures) / 1024
+                figures = f"{len(weight.figures)} figure(s), largest {largest:.0f} KB, all {every:.0f} KB"
+                rows.append(("    figures", figures, _verdict(largest, TARGETS["figure (KB)"], "KB")))
     _print_table(rows)
-    print(json.dumps({"warm_rebuild_s": round(warm, 2), "first_build_s": round(first, 2)}))
+    print(
+        json.dumps(
+            {"warm_rebuild_s": round(warm, 2), "first_build_s": round(first, 2), "edit_visible_s": round(edit, 2)}
+        )
+    )
     return 0
+
+
+def edit_visible_in_serve(root: Path, tmp_path: Path, page: str = "pca") -> float:
+    """Seconds from saving a Markdown edit to the edited page served by `dlpaths serve` showing it.
+
+    Runs on a copy of the checkout, so the benchmark never touches the real files.
+    """
+    copy = tmp_path / "checkout"
+    ignore = shutil.ignore_patterns(".git", ".venv", "site", "site.old", ".site-*", "__pycache__")
+    shutil.copytree(root, copy, ignore=ignore, symlinks=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/topics/{page}/"
+    command = [sys.executable, "-m", "dlpaths.cli", "--root", str(copy), "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(url, lambda html: True, timeout=600)
+        time.sleep(2)  # let the watcher settle after the first build
+        marker = f"benchmark-edit-{time.time_ns()}"
+        source = copy / "docs" / "topics" / f"{page}.md"
+        source.write_text(source.read_text(encoding="utf-8") + f"\n\n{marker}\n", encoding="utf-8")
+        started = time.monotonic()
+        _wait_for(url, lambda html: marker in html, timeout=300)
+        return time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(url: str, ready, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local server
+                if ready(response.read().decode("utf-8", "replace")):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"benchmark: {url} not ready within {timeout:.0f} s")
 
 
 def _timed_build(root: Path, site_dir: Path, cache: Path | None) -> float:
@@ -130,7 +196,8 @@ def page_weights(site_dir: Path) -> list[PageWeight]:
             if target.is_file():
                 assets += _gz(target)
         kind = "notebook" if 'class="dl-notebook"' in html else "text"
-        weights.append(PageWeight(url, kind, _gz(page), assets, index_gz))
+        figures = tuple(len(base64.b64decode(data)) for data in _FIGURE_RE.findall(html))
+        weights.append(PageWeight(url, kind, _gz(page), assets, index_gz, figures))
     return weights
 
 
