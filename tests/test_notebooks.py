@@ -173,7 +173,7 @@ def test_network_guard_allows_loopback():
         "except OSError as e:\n"
         "    print('blocked' if 'without network' in str(e) else 'other')\n"
     )
-    env = notebooks.kernel_environment(1)
+    env = notebooks.kernel_environment()
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert out.stdout.strip() == "blocked", out.stderr
 
@@ -187,7 +187,7 @@ def test_kernels_run_the_same_code_paths_on_every_x86_machine():
         "avx512_loops = [target for target in __cpu_dispatch__ if features.get(target) and target != 'X86_V3']\n"
         "print(blas, avx512_loops, torch.backends.cpu.get_cpu_capability())\n"
     )
-    env = notebooks.kernel_environment(1)
+    env = notebooks.kernel_environment()
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     # The CPU may well report AVX512F; what matters is that NumPy dispatches no loop above X86_V3 (AVX2).
     assert out.stdout.split() == ["['Haswell']", "[]", "AVX2"], out.stderr
@@ -229,3 +229,14 @@ def test_reading_a_source_twice_gives_the_same_notebook(tmp_path):
     first, second = notebooks.read_source(source), notebooks.read_source(source)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert [cell.id for cell in first.cells] == ["cell-0", "cell-1"]
+
+
+def test_thread_count_is_fixed_and_part_of_the_cache_key(tmp_path, monkeypatch):
+    # Results must not depend on the machine's core count or on how many notebooks are stale.
+    monkeypatch.setattr(notebooks.os, "cpu_count", lambda: 8)
+    env = notebooks.kernel_environment()
+    assert {env[name] for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")} == {
+        str(notebooks.KERNEL_THREADS)
+    }
+    assert notebooks._default_workers() == 8 // notebooks.KERNEL_THREADS
+    assert f"threads {notebooks.KERNEL_THREADS}" in notebooks.environment_fingerprint(tmp_path)

@@ -46,7 +46,7 @@ class Settings:
     notebook_timeout: float = field(
         default_factory=lambda: _env_float("DLPATHS_NOTEBOOK_TIMEOUT", DEFAULT_NOTEBOOK_TIMEOUT)
     )
-    workers: int = field(default_factory=lambda: int(os.environ.get("DLPATHS_WORKERS") or os.cpu_count() or 1))
+    workers: int = field(default_factory=lambda: int(os.environ.get("DLPATHS_WORKERS") or _default_workers()))
 
     @property
     def notebooks_dir(self) -> Path:
@@ -62,6 +62,17 @@ class Job:
     @property
     def name(self) -> str:
         return self.source.name
+
+
+# Every notebook runs with the same number of math-library threads, whatever the machine and however
+# many notebooks run at once: a reduction split over two threads rounds differently from one done in
+# a single thread, and a training run can amplify that into a different number in the lesson. One
+# thread per notebook, several notebooks side by side, also uses the cores best.
+KERNEL_THREADS = 1
+
+
+def _default_workers() -> int:
+    return max(1, (os.cpu_count() or 1) // KERNEL_THREADS)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -96,6 +107,7 @@ def environment_fingerprint(root: Path) -> str:
             f"executor {EXECUTOR_VERSION}",
             f"python {platform.python_version()} {platform.machine()}",
             f"kernels {sorted(PORTABLE_X86_KERNELS.items())}",
+            f"threads {KERNEL_THREADS}",
             lock_text,
         ]
     )
@@ -167,8 +179,7 @@ def execute_all(
         return {}
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(settings.workers, len(jobs)))
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    report(f"[notebooks] executing {len(jobs)} notebook(s) on {workers} worker(s), {threads} thread(s) each")
+    report(f"[notebooks] executing {len(jobs)} notebook(s) on {workers} worker(s), {KERNEL_THREADS} thread(s) each")
     started = time.monotonic()
     failures: list[str] = []
     timings: dict[str, float] = {}
@@ -177,7 +188,7 @@ def execute_all(
 
         def run(job: Job) -> float:
             report(f"[notebooks] {job.name}: started ({time.monotonic() - started:.0f} s so far)")
-            return _execute_one(job, settings, threads)
+            return _execute_one(job, settings)
 
         futures = {pool.submit(run, job): job for job in jobs}
         for future in as_completed(futures):
@@ -201,7 +212,7 @@ def execute_all(
     return timings
 
 
-def _execute_one(job: Job, settings: Settings, threads: int) -> float:
+def _execute_one(job: Job, settings: Settings) -> float:
     partial = job.output.with_suffix(".partial.ipynb")
     command = [
         sys.executable,
@@ -212,7 +223,7 @@ def _execute_one(job: Job, settings: Settings, threads: int) -> float:
         "--cell-timeout",
         str(settings.cell_timeout),
     ]
-    env = kernel_environment(threads)
+    env = kernel_environment()
     started = time.monotonic()
     process = subprocess.Popen(
         command,
@@ -244,9 +255,9 @@ def _execute_one(job: Job, settings: Settings, threads: int) -> float:
     return seconds
 
 
-def kernel_environment(threads: int) -> dict[str, str]:
+def kernel_environment() -> dict[str, str]:
     env = dict(os.environ)
-    thread_count = str(threads)
+    thread_count = str(KERNEL_THREADS)
     env.update(
         {
             "OMP_NUM_THREADS": thread_count,
