@@ -336,3 +336,22 @@ def test_without_tracking_keeps_real_parameters():
     url = "https://www.bilibili.com/video/BV1?p=3&vd_source=abc&spm_id_from=333&utm_medium=x"
     assert links.without_tracking(url) == "https://www.bilibili.com/video/BV1?p=3"
     assert links.url_problems("https://www.bilibili.com/video/BV1?p=3", links.LinkPolicy()) == []
+
+
+def test_search_index_is_rewritten_as_utf8_with_the_same_content(tmp_path):
+    import json
+
+    from dlpaths.searchindex import compact_search_index
+
+    (tmp_path / "search").mkdir()
+    data = {
+        "config": {"separator": "[\\s\\u200b]+"},
+        "docs": [{"location": "a/", "title": "反向传播", "text": "链式\u200b法则 <p>x</p>"}],
+    }
+    path = tmp_path / "search" / "search_index.json"
+    path.write_text(json.dumps(data))
+    before, after = compact_search_index(tmp_path)
+    assert after < before == len(json.dumps(data))
+    assert json.loads(path.read_text(encoding="utf-8")) == data
+    assert "反向传播" in path.read_text(encoding="utf-8")
+    assert compact_search_index(tmp_path / "missing") is None

@@ -13,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from dlpaths.errors import ContentError, NotebookError
+from dlpaths.searchindex import compact_search_index
 from dlpaths.sitebuild import SiteBuild
 
 log = logging.getLogger("mkdocs.plugins.dlpaths")
@@ -52,5 +53,7 @@ def on_page_content(html, page, config, files):
         raise PluginError(str(exc)) from None
 
 
+@event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config):
     _current().write_assets(Path(config.site_dir))
+    compact_search_index(Path(config.site_dir))
