@@ -465,8 +465,17 @@ matched = np.mean(match_labels(yw, lab_std) == yw)
 print(f"'accuracy' comparing cluster ids with classes as they are: {naive:.3f}; after matching: {matched:.3f}")
 print("confusion matrix after matching (rows: cultivar, columns: cluster):")
 print(confusion_matrix(yw, match_labels(yw, lab_std)))
-sil_w = [silhouette_score(Zw, KMeans(k, n_init=10, random_state=0).fit_predict(Zw)) for k in range(2, 8)]
-print("wine silhouette for k = 2..7:", np.round(sil_w, 3))
+# the elbow on real data: J for k = 1..7, its relative drop, and the silhouette
+J_w, sil_w = [], []
+for k in range(1, 8):
+    km = KMeans(k, n_init=10, random_state=0).fit(Zw)
+    J_w.append(km.inertia_)
+    sil_w.append(silhouette_score(Zw, km.labels_) if k > 1 else np.nan)
+drops = 1 - np.array(J_w[1:]) / np.array(J_w[:-1])
+print("wine (standardized) J for k = 1..7:", np.round(J_w, 0))
+print("relative drop of J from k-1 to k, k = 2..7:", np.round(drops, 3))
+print("silhouette for k = 2..7:", np.round(sil_w[1:], 3))
+assert int(np.nanargmax(sil_w)) + 1 == 3
 
 # %% [markdown]
 # `load_digits`：1797 张 8×8 的手写数字图片，每个像素是 0–16 的灰度。所有特征单位相同，这里不需要标准化。
