@@ -14,7 +14,7 @@
 # 这个 notebook 用 scikit-learn 自带的两份数据和一份自己生成的数据，把“模型评估”里的每个结论算出来：
 # 在乳腺癌数据（`load_breast_cancer`）上从零实现混淆矩阵、精确率、召回率、F1、ROC 曲线和 AUC，
 # 并与 `sklearn.metrics` 逐个对照；在手写数字（`load_digits`）上看“准确率悖论”、学习曲线和错误分析；
-# 在 $y=\sin(2\pi x)+\varepsilon$ 的模拟数据上用成百上千份训练集估计偏差和方差。
+# 在 $y=\sin(2\pi x)+\varepsilon$ 的模拟数据上用 400 份训练集估计偏差和方差。
 # 所有随机数都固定了种子，不联网。
 
 # %%
