@@ -240,3 +240,16 @@ def test_thread_count_is_fixed_and_part_of_the_cache_key(tmp_path, monkeypatch):
     }
     assert notebooks._default_workers() == 8 // notebooks.KERNEL_THREADS
     assert f"threads {notebooks.KERNEL_THREADS}" in notebooks.environment_fingerprint(tmp_path)
+
+
+def test_run_prints_a_notebook_output_in_the_build_environment(tmp_path, capfd):
+    from dlpaths.cli import main
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "probe.py").write_text(
+        "import os\nprint('threads', os.environ['OPENBLAS_NUM_THREADS'], os.environ['MPLBACKEND'])\n"
+    )
+    assert main(["--root", str(tmp_path), "run", "probe"]) == 0
+    assert f"threads {notebooks.KERNEL_THREADS} Agg" in capfd.readouterr().out
+    assert main(["--root", str(tmp_path), "run", "missing"]) == 1
+    assert "notebooks/missing.py: no such notebook" in capfd.readouterr().err

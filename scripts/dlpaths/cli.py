@@ -2,6 +2,7 @@
 
 dlpaths validate            check all content against the schemas (also run by every build)
 dlpaths notebooks           execute notebooks whose cache entry is stale
+dlpaths run SLUG            run one notebook as the build does and print its output (the numbers to quote)
 dlpaths build               strict build into site/ (atomically: nothing half-built)
 dlpaths serve               live preview at http://127.0.0.1:8000/
 dlpaths new SLUG ...        scaffold a topic page and its notebook
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("notebooks", help="execute stale notebooks")
     run.add_argument("--shard", default="1/1", help="run only shard K of N, e.g. 2/3 (for parallel CI runners)")
+
+    run_one = commands.add_parser("run", help="run one notebook in the build's environment, print its output")
+    run_one.add_argument("slug", help="topic slug, e.g. pca (runs notebooks/pca.py)")
 
     build = commands.add_parser("build", help="strict build of the static site")
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: ROOT/site)")
@@ -114,6 +118,23 @@ def cmd_notebooks(root: Path, args) -> int:
     print(f"[notebooks] {len(jobs)} notebook(s) in shard {args.shard}, {len(todo)} to execute")
     notebooks.execute_all(todo, settings)
     return 0
+
+
+def cmd_run(root: Path, args) -> int:
+    """Same kernels, thread count and network guard as the build, so the printed numbers are the page's."""
+    import subprocess
+    import time
+
+    from . import notebooks
+
+    source = root / "notebooks" / f"{args.slug}.py"
+    if not source.is_file():
+        raise NotebookError(f"{source}: no such notebook; the slug is the file name without .py")
+    env = notebooks.kernel_environment() | {"MPLBACKEND": "Agg"}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, source.name], cwd=source.parent, env=env, check=False)
+    print(f"[run] {source.name}: exit {result.returncode} after {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return result.returncode
 
 
 def cmd_build(root: Path, args) -> int:
@@ -216,6 +237,7 @@ def _configure_logging() -> None:
 COMMANDS = {
     "validate": cmd_validate,
     "notebooks": cmd_notebooks,
+    "run": cmd_run,
     "build": cmd_build,
     "serve": cmd_serve,
     "new": cmd_new,
