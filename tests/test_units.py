@@ -355,3 +355,34 @@ def test_search_index_is_rewritten_as_utf8_with_the_same_content(tmp_path):
     assert json.loads(path.read_text(encoding="utf-8")) == data
     assert "反向传播" in path.read_text(encoding="utf-8")
     assert compact_search_index(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "on_disk"),
+    [
+        ("", "index.html"),
+        ("topics/pca/", "topics/pca.html"),
+        ("paths/path-1/", "paths/path-1.html"),
+        ("a.zip", "a.zip"),
+    ],
+)
+def test_file_url_names_the_html_file(url, on_disk):
+    assert pathlogic.file_url(url) == on_disk
+
+
+def test_client_data_for_the_offline_copy_links_to_html_files(site):
+    data = pathlogic.client_data(site, directory_urls=False)
+    assert all(topic["url"].endswith(".html") for topic in data["topics"].values())
+    assert all(path["url"].endswith(".html") for path in data["paths"])
+
+
+def test_home_links_the_offline_zip_only_where_it_is_offered(site):
+    from conftest import ROOT
+    from dlpaths.components import Components
+
+    components = Components(ROOT / "overrides" / "dlpaths", site)
+    assert "dlpaths-offline.zip" not in components.home("")
+    components.offer_offline_copy(True)
+    assert 'href="downloads/dlpaths-offline.zip"' in components.home("")
+    components.use_directory_urls(False)  # the offline copy itself
+    assert "dlpaths-offline.zip" not in components.home("")

@@ -32,3 +32,13 @@ def test_link_check_runs_on_a_schedule_and_only_writes_through_a_pull_request():
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
     assert "dlpaths links" in steps
     assert "gh pr create" in steps
+
+
+def test_deploy_publishes_the_strict_build_with_its_offline_copy():
+    steps = load(ROOT / ".github/workflows/deploy.yml")["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    build_at = next(i for i, run in enumerate(runs) if "dlpaths build" in run)
+    offline_at = next(i for i, run in enumerate(runs) if "dlpaths offline" in run)
+    upload_at = next(i for i, step in enumerate(steps) if "upload-pages-artifact" in step.get("uses", ""))
+    assert build_at < offline_at < upload_at  # the zip lands in site/ before it is published
+    assert steps[build_at]["env"]["DLPATHS_OFFLINE_ZIP"] == "true"  # so the home page links to it

@@ -4,6 +4,7 @@ dlpaths validate            check all content against the schemas (also run by e
 dlpaths notebooks           execute notebooks whose cache entry is stale
 dlpaths run SLUG            run one notebook as the build does and print its output (the numbers to quote)
 dlpaths build               strict build into site/ (atomically: nothing half-built)
+dlpaths offline             the site as one zip that works opened from disk (site/downloads/ by default)
 dlpaths serve               live preview at http://127.0.0.1:8000/
 dlpaths new SLUG ...        scaffold a topic page and its notebook
 dlpaths check               what pre-commit runs: validate + notebook hygiene
@@ -61,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="strict build of the static site")
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: ROOT/site)")
     build.add_argument("--config", type=Path, default=None, help="mkdocs.yml to use (default: ROOT/mkdocs.yml)")
+
+    offline = commands.add_parser("offline", help="build the copy read from disk (file://) and zip it")
+    offline.add_argument("--output", type=Path, default=None, help="zip to write (default: ROOT/site/downloads/…)")
+    offline.add_argument("--config", type=Path, default=None, help="mkdocs.yml to use (default: ROOT/mkdocs.yml)")
 
     serve = commands.add_parser("serve", help="live preview")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
@@ -143,8 +148,26 @@ def cmd_build(root: Path, args) -> int:
     return build_site(config_file, site_dir)
 
 
-def build_site(config_file: Path, site_dir: Path) -> int:
-    """Strict build into a temporary folder, then swap it into place: never a half-built site."""
+def cmd_offline(root: Path, args) -> int:
+    from . import offline
+
+    output = (args.output or root / "site" / offline.OFFLINE_ZIP).resolve()
+    config_file = (args.config or root / "mkdocs.yml").resolve()
+    with tempfile.TemporaryDirectory(prefix="dlpaths-offline-") as tmp:
+        site_dir = Path(tmp) / "site"
+        if build_site(config_file, site_dir, adjust=offline.prepare_config) != 0:
+            return 1
+        offline.finish_site(site_dir)
+        size = offline.pack(site_dir, output)
+    print(f"offline copy: {output} ({size / 1e6:.1f} MB); unzip it and open dlpaths/index.html")
+    return 0
+
+
+def build_site(config_file: Path, site_dir: Path, adjust=None) -> int:
+    """Strict build into a temporary folder, then swap it into place: never a half-built site.
+
+    `adjust` may change the loaded config first (the offline copy does).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -154,6 +177,8 @@ def build_site(config_file: Path, site_dir: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        if adjust is not None:
+            adjust(config)
         build(config)
     except (Abort, ConfigurationError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,6 +264,7 @@ COMMANDS = {
     "notebooks": cmd_notebooks,
     "run": cmd_run,
     "build": cmd_build,
+    "offline": cmd_offline,
     "serve": cmd_serve,
     "new": cmd_new,
     "check": cmd_check,

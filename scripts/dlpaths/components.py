@@ -14,6 +14,7 @@ from markupsafe import Markup
 from . import pathmap
 from . import paths as pathlogic
 from .content import LEVEL_LABELS, Site, Topic
+from .offline import OFFLINE_ZIP
 
 KIND_LABELS = {
     "paper": "论文",
@@ -29,7 +30,7 @@ LANGUAGE_LABELS = {"zh": "中文", "en": "英文", "both": "中英"}
 
 
 class Components:
-    def __init__(self, template_dir: Path, site: Site):
+    def __init__(self, template_dir: Path, site: Site, directory_urls: bool = True):
         self.site = site
         self.env = Environment(
             loader=FileSystemLoader(str(template_dir)),
@@ -45,6 +46,17 @@ class Components:
             level_labels=LEVEL_LABELS,
             hours=format_hours,
         )
+        self.use_directory_urls(directory_urls)
+        self.offer_offline_copy(False)
+
+    def use_directory_urls(self, enabled: bool) -> None:
+        """Off for the copy read from disk, where topics/pca/ has to be written topics/pca.html."""
+        self.env.filters["page"] = (lambda url: url) if enabled else pathlogic.file_url
+        self.env.globals.update(offline_copy=not enabled, offline_zip=OFFLINE_ZIP)
+
+    def offer_offline_copy(self, offered: bool) -> None:
+        """Link the zip from the home page only where a deploy puts it next to the site."""
+        self.env.globals["offer_offline_copy"] = offered
 
     def _render(self, name: str, base_url: str, **context) -> str:
         return self.env.get_template(name).render(base=base_url, site=self.site, **context)

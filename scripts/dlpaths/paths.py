@@ -96,12 +96,22 @@ def shared_topics(site: Site) -> list[Topic]:
     return [site.topics[slug] for slug in seen]
 
 
-def client_data(site: Site) -> dict:
+def file_url(url: str) -> str:
+    """A page's address when the site is read from disk (use_directory_urls off): topics/pca/ -> topics/pca.html."""
+    if url in ("", "/"):
+        return "index.html"
+    return url[:-1] + ".html" if url.endswith("/") else url
+
+
+def client_data(site: Site, directory_urls: bool = True) -> dict:
     """What the progress script needs in the browser: topics and paths, no prose."""
+    address = (lambda url: url) if directory_urls else file_url
     return {
         "version": 1,
-        "topics": {slug: {"title": t.title, "url": t.url} for slug, t in site.topics.items()},
-        "paths": [{"id": p.id, "title": p.short_title, "url": p.url, "steps": list(p.steps)} for p in site.paths],
+        "topics": {slug: {"title": t.title, "url": address(t.url)} for slug, t in site.topics.items()},
+        "paths": [
+            {"id": p.id, "title": p.short_title, "url": address(p.url), "steps": list(p.steps)} for p in site.paths
+        ],
     }
 
 

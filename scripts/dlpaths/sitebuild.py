@@ -62,7 +62,9 @@ class SiteBuild:
             dictionary = write_user_dictionary(self.site.glossary, self.settings.cache_dir.parent / "search")
             search.config.jieba_dict_user = str(dictionary)
         config.nav = self._nav_with_topics(config.nav)
-        config.extra["dlpaths"] = client_data(self.site)
+        self.components.use_directory_urls(config.use_directory_urls)
+        self.components.offer_offline_copy(bool(config.extra.get("offline_download")))
+        config.extra["dlpaths"] = client_data(self.site, config.use_directory_urls)
 
     def _nav_with_topics(self, nav):
         if nav is None:
