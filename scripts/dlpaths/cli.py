@@ -9,6 +9,7 @@ dlpaths serve               live preview at http://127.0.0.1:8000/
 dlpaths new SLUG ...        scaffold a topic page and its notebook
 dlpaths check               what pre-commit runs: validate + notebook hygiene
 dlpaths benchmark           build times, notebook times, page weights
+dlpaths lighthouse          Lighthouse scores (mobile and desktop) for four kinds of page, served with gzip
 dlpaths links               check every resource link online; write the report pages use to mark dead links
 """
 
@@ -82,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = commands.add_parser("benchmark", help="print build/notebook/page-weight figures")
     bench.add_argument("--skip-cold", action="store_true", help="reuse the notebook cache instead of a cold build")
+
+    lighthouse = commands.add_parser("lighthouse", help="Lighthouse scores for four kinds of page")
+    lighthouse.add_argument("--runs", type=int, default=3, help="runs per page and preset (the median is shown)")
+    lighthouse.add_argument("--site-dir", type=Path, default=None, help="an already built site (default: build one)")
 
     check_links = commands.add_parser("links", help="check resource links online and write the link report")
     check_links.add_argument("--report", type=Path, default=None, help="default: ROOT/docs/_data/link-report.json")
@@ -232,6 +237,25 @@ def cmd_benchmark(root: Path, args) -> int:
     return run_benchmark(root, cold=not args.skip_cold)
 
 
+def cmd_lighthouse(root: Path, args) -> int:
+    from . import lighthouse
+    from .content import load_site
+
+    site = load_site(root / "docs", root / "notebooks")
+    with tempfile.TemporaryDirectory(prefix="dlpaths-lh-site-") as tmp:
+        site_dir = args.site_dir
+        if site_dir is None:
+            site_dir = Path(tmp) / "site"
+            if build_site(root / "mkdocs.yml", site_dir) != 0:
+                return 1
+        try:
+            lighthouse.run(site_dir.resolve(), site.topics, os.environ.get("CHROMIUM_PATH"), runs=args.runs)
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def cmd_links(root: Path, args) -> int:
     from . import linkcheck
     from .content import LINK_REPORT_FILE, load_site
@@ -270,6 +294,7 @@ COMMANDS = {
     "check": cmd_check,
     "benchmark": cmd_benchmark,
     "links": cmd_links,
+    "lighthouse": cmd_lighthouse,
 }
 
 if __name__ == "__main__":
