@@ -222,6 +222,17 @@
     if (event.key === STORAGE_KEY) render();
   });
 
+  // Material gives its loading bar and search panel an ARIA role but no name; screen readers
+  // (and Lighthouse) need one. Both live outside the content, so this runs once.
+  function nameMaterialWidgets() {
+    var names = { progress: "页面加载进度", search: "搜索" };
+    Object.keys(names).forEach(function (component) {
+      var node = document.querySelector('[data-md-component="' + component + '"][role]');
+      if (node && !node.hasAttribute("aria-label")) node.setAttribute("aria-label", names[component]);
+    });
+  }
+  nameMaterialWidgets();
+
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(render);
   } else if (document.readyState === "loading") {
