@@ -88,7 +88,7 @@ def test_progress_persists_across_reload_and_instant_navigation(page, site_serve
     page.wait_for_selector("[data-dl-percent='path-1']")
     assert page.evaluate("window.__sameDocument === true"), "navigation was not instant"
     expect(page.locator("[data-dl-percent='path-1']").first).to_have_text(str(round(100 / STEPS)))
-    expect(page.locator(f"svg.dl-map a[data-dl-topic='{FIRST}']")).to_have_class(re.compile(r"dl-done$"))
+    expect(page.locator(f".dl-map svg g[data-dl-topic='{FIRST}']")).to_have_class(re.compile(r"dl-done$"))
     continue_link = page.locator("[data-dl-continue='path-1']")
     unfinished = next(step for step in PATH_1.steps if step != FIRST)
     expect(continue_link).to_have_attribute("href", re.compile(f"topics/{unfinished}/$"))
@@ -216,3 +216,15 @@ def _luminance(css_color: str) -> float:
     ]
     r, g, b = (n / 255 for n in numbers)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_path_map_boxes_are_links(page, site_server):
+    open_page(page, site_server + "paths/path-1/")
+    page.evaluate("window.__sameDocument = true")
+    hit = page.locator(f".dl-map__hit[data-dl-map-topic='{SECOND}']")
+    box = page.locator(f".dl-map svg g[data-dl-topic='{SECOND}'] rect").bounding_box()
+    hit_box = hit.bounding_box()
+    assert abs(hit_box["x"] - box["x"]) < 3 and abs(hit_box["width"] - box["width"]) < 3  # lies over its box
+    hit.click()
+    page.wait_for_url(f"**/topics/{SECOND}/")
+    assert page.evaluate("window.__sameDocument === true"), "map links should use instant navigation"

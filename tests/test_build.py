@@ -70,7 +70,8 @@ def test_resources_are_escaped_badged_and_open_safely(good_build):
 def test_path_overview_and_home(good_build):
     overview = read(good_build, "paths/main/index.html")
     assert "共 2 步 · 约 3.5 小时" in overview
-    assert '<svg class="dl-map"' in overview and overview.count('class="dl-map__node') == 2
+    assert '<svg class="dl-map__picture"' in overview and overview.count('class="dl-map__node') == 2
+    assert overview.count('class="dl-map__hit"') == 2
     home = read(good_build, "index.html")
     assert 'data-dl-continue="main"' in home
 

@@ -111,7 +111,10 @@ def test_path_overviews(built_site):
         soup = page_soup(built_site, learning_path.url)
         steps = soup.select("ol.dl-steps > li")
         assert [li["data-dl-topic"] for li in steps] == list(learning_path.steps)
-        assert len(soup.select("svg.dl-map a.dl-map__node")) == len(learning_path.steps)
+        assert len(soup.select(".dl-map svg g.dl-map__node")) == len(learning_path.steps)
+        hits = soup.select(".dl-map a.dl-map__hit[data-dl-map-topic]")  # real links, crawlable, over the picture
+        assert [a["data-dl-map-topic"] for a in hits] == list(learning_path.steps)
+        assert all(a["href"].endswith(f"topics/{a['data-dl-map-topic']}/") for a in hits)
         stage_ids = [section.h2["id"] for section in soup.select("section.dl-stage")]
         assert stage_ids == [stage.anchor for stage in learning_path.stages]
         toc = {a["href"] for a in soup.select("nav.md-nav--secondary a")}

@@ -386,3 +386,8 @@ def test_home_links_the_offline_zip_only_where_it_is_offered(site):
     assert 'href="downloads/dlpaths-offline.zip"' in components.home("")
     components.use_directory_urls(False)  # the offline copy itself
     assert "dlpaths-offline.zip" not in components.home("")
+
+
+def test_map_links_cover_their_boxes_in_percent():
+    path_map = pathmap.PathMap(nodes=(), edges=(), width=400, height=200)
+    assert pathmap.css_box(path_map, 20, 50, 100, 40) == "left:5.000%;top:25.000%;width:25.000%;height:20.000%"

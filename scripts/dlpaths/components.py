@@ -45,6 +45,7 @@ class Components:
             language_labels=LANGUAGE_LABELS,
             level_labels=LEVEL_LABELS,
             hours=format_hours,
+            map_box=pathmap.css_box,
         )
         self.use_directory_urls(directory_urls)
         self.offer_offline_copy(False)

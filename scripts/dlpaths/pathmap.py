@@ -115,5 +115,17 @@ def _out_of_bar(bar: StageBar, b: Node) -> Edge:
     return Edge(f"M{b.center[0]},{bar.y + bar.height} V{b.y - 6}")
 
 
+def css_box(path_map: PathMap, x: int, y: int, width: int, height: int) -> str:
+    """Inline style placing an HTML link over a box of the map, in percent so it scales with the SVG."""
+
+    def pct(value: int, total: int) -> str:
+        return f"{100 * value / total:.3f}%"
+
+    return (
+        f"left:{pct(x, path_map.width)};top:{pct(y, path_map.height)};"
+        f"width:{pct(width, path_map.width)};height:{pct(height, path_map.height)}"
+    )
+
+
 def shorten(title: str) -> str:
     return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1] + "…"
