@@ -201,9 +201,20 @@ kept = [int(m.sum()) for m in ours_global]
 print("global pruning at 80%: kept weights per layer", kept, "of",
       [layer.weight.numel() for layer in linear_layers(base)])
 
+# Why the first layer is pruned hardest: pixels that are 0 in every training image give their weights zero gradient,
+# so those weights never leave their small initial values.
+dead = x_train.max(dim=0).values == 0
+w_first_abs = linear_layers(base)[0].weight.detach().abs()
+mean_dead, mean_live = w_first_abs[:, dead].mean().item(), w_first_abs[:, ~dead].mean().item()
+pruned_dead = (ours_global[0][:, dead] == 0).float().mean().item()
+print(f"{int(dead.sum())} of 784 pixels are 0 in every training image; mean |w| from them {mean_dead:.4f}, "
+      f"from the other pixels {mean_live:.4f}; share of their weights pruned at 80%: {pruned_dead:.1%}")
+assert mean_dead < mean_live
+
 # %% [markdown]
-# 全局剪枝并不是每层剪掉相同的比例：第一层有 20 万个权重，其中很多连着图像边缘永远是 0 的像素，
-# 它们的权重几乎没被训练更新，幅值小，被剪得最多；最后一层只有 1280 个权重，每个都重要，被剪得最少。
+# 全局剪枝并不是每层剪掉相同的比例：第一层有 20 万个权重，其中连着“在所有训练图里都是 0”的像素
+# （多在图像边缘）的那些，梯度恒为 0，训练中一次也没被更新，停在初始化时的小数值上，于是最先被剪；
+# 最后一层只有 1280 个权重，每个都重要，被剪得最少。
 #
 # 下面对稀疏度 0%–98% 逐一剪枝，分别记录直接剪完的准确率，以及剪完再微调 2 轮（每步之后重新乘上掩码，
 # 让被剪掉的权重保持为 0）的准确率。
