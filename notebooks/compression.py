@@ -479,7 +479,7 @@ for name in ["int8 per-channel", "int4 per-channel"]:
 # $\alpha\,T^2\,\mathrm{KL}(p\,\|\,q)+(1-\alpha)\,\mathrm{CE}(y,\operatorname{softmax}(z))$，
 # 其中 $p=\operatorname{softmax}(v/T)$ 是教师的软目标，$q=\operatorname{softmax}(z/T)$ 是学生的软化输出，
 # $v$、$z$ 分别是教师和学生的 logits，$T=4$、$\alpha=0.9$。教师就是上面的基线网络。
-# 为了让对照有意义，学生只拿到训练集里的 1000 张（每类 100 张）：数据少的时候，软目标携带的额外信息最有用。
+# 学生只拿到训练集里的 1000 张（每类 100 张）：数据少的时候，软目标携带的额外信息最有用。
 # 每种做法用 3 个种子，报告平均值。最后在全部 4000 张训练图上也做一次同样的对照（只用种子 0、15 轮），
 # 看看数据充足时蒸馏还有没有帮助。
 
