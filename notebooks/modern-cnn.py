@@ -132,6 +132,10 @@ assert sizes["plain, 20-layer body"] == sizes["residual, 20-layer body"] == 80 +
 #
 # 训练之前，先看反向传播送回每一层的信号有多大。取 512 张训练图算一次交叉熵，反向传播，
 # 记录每个卷积层权重梯度的范数 $\lVert \partial L/\partial W^{l} \rVert$（所有元素平方和再开方），层号 1 是最靠近输入的一层。
+#
+# 先看默认初始化给的权重有多大：每个输出值连着 $n_{\text{in}} = 8\times3\times3 = 72$ 个输入，PyTorch 默认的权重方差
+# 约为 $1/(3n_{\text{in}})$。按[神经网络的表达能力与训练难题](expressivity-gradients.md)一课的方差分析，每经过一层
+# “卷积 + ReLU”，信号的方差大约乘以 $n_{\text{in}}\operatorname{Var}(w)/2 = 1/6$，反向传播时梯度也一样逐层缩小。
 
 
 # %%
@@ -150,6 +154,8 @@ def grad_norms(model):
 
 torch.manual_seed(0)
 plain_init_model = SmallCNN(20, residual=False)
+body_weights = torch.cat([conv.weight.detach().flatten() for conv in plain_init_model.body])
+print(f"default init: Var(w) * n_in = {body_weights.var().item() * 72:.3f}  (1/3 = {1 / 3:.3f})")
 torch.manual_seed(0)
 res_init_model = SmallCNN(20, residual=True)
 plain_init = grad_norms(plain_init_model)
