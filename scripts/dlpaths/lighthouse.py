@@ -1,8 +1,9 @@
-"""`dlpaths lighthouse`: Lighthouse scores for four kinds of page, served the way a static host serves them.
+"""`dlpaths lighthouse`: browser benchmarks for four kinds of page, served the way a static host serves them.
 
 The site is served from 127.0.0.1 with gzip and GitHub Pages' cache header (max-age=600), then
 Lighthouse (npm, pinned in scripts/lighthouse/package.json) runs with Debian's chromium, mobile and
 desktop presets, three runs each; the median of each category is printed against its target.
+It then measures first paint with every other host refused and with every other host hanging.
 A benchmark, not a test: scores move with machine load.
 """
 
@@ -138,6 +139,55 @@ def pages_to_measure(site_dir: Path, topics) -> dict[str, str]:
     }
 
 
+FCP_SCRIPT = """() => new Promise(resolve => {
+  const seen = performance.getEntriesByName("first-contentful-paint")[0];
+  if (seen) return resolve(seen.startTime);
+  new PerformanceObserver(list => resolve(list.getEntries()[0].startTime)).observe({type: "paint", buffered: true});
+})"""
+
+
+def first_paint_with_blocked_hosts(base: str, urls: list[str], chromium: str, runs: int) -> list[str]:
+    """First contentful paint with every other host refusing connections, then with every other host hanging.
+
+    A page that asks a third-party host for anything paints later when that host hangs; this site
+    should show the same figures both ways and count no outside request.
+    """
+    from playwright.sync_api import sync_playwright
+
+    lines = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        for url in urls:
+            medians, outside = {}, []
+            for mode in ("refused", "hanging"):
+                samples = []
+                for _ in range(runs):
+                    context = browser.new_context()
+                    page = context.new_page()
+
+                    def route(request_route, mode=mode, outside=outside):
+                        if request_route.request.url.startswith(base):
+                            request_route.continue_()
+                            return
+                        outside.append(request_route.request.url)
+                        if mode == "refused":
+                            request_route.abort("connectionrefused")
+                        # "hanging": never answer, like a host behind a firewall that drops packets
+
+                    page.route("**/*", route)
+                    page.goto(base + url, wait_until="commit", timeout=60000)
+                    samples.append(page.evaluate(FCP_SCRIPT))
+                    context.close()
+                medians[mode] = statistics.median(samples)
+            verdict = "ok" if medians["hanging"] <= medians["refused"] * 1.2 + 50 else "SLOWER when hosts hang"
+            lines.append(
+                f"/{url}: first paint {medians['refused']:.0f} ms with other hosts refused, "
+                f"{medians['hanging']:.0f} ms with them hanging; {len(outside)} outside request(s); {verdict}"
+            )
+        browser.close()
+    return lines
+
+
 def run(site_dir: Path, topics, chromium: str | None, runs: int = 3) -> list[Score]:
     chromium = chromium or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -150,6 +200,11 @@ def run(site_dir: Path, topics, chromium: str | None, runs: int = 3) -> list[Sco
                 score = measure(base + url, label, preset, chromium, runs, Path(tmp))
                 print(_row(score, url), flush=True)
                 results.append(score)
+        print("blocked hosts (target: first paint no slower when every other host hangs):")
+        for line in first_paint_with_blocked_hosts(
+            base, list(pages_to_measure(site_dir, topics).values()), chromium, runs
+        ):
+            print("  " + line, flush=True)
     return results
 
 
