@@ -391,3 +391,33 @@ def test_home_links_the_offline_zip_only_where_it_is_offered(site):
 def test_map_links_cover_their_boxes_in_percent():
     path_map = pathmap.PathMap(nodes=(), edges=(), width=400, height=200)
     assert pathmap.css_box(path_map, 20, 50, 100, 40) == "left:5.000%;top:25.000%;width:25.000%;height:20.000%"
+
+
+def test_benchmark_server_behaves_like_a_static_host(tmp_path):
+    import gzip
+    import urllib.error
+    import urllib.request
+
+    from dlpaths.lighthouse import serve
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("<p>页面</p>" * 100, encoding="utf-8")
+    (tmp_path / "404.html").write_text("missing", encoding="utf-8")
+    (tmp_path / "f.png").write_bytes(b"\x89PNG" + bytes(200))
+
+    def get(base, path):
+        request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    with serve(tmp_path) as base:
+        status, headers, body = get(base, "a/")
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Cache-Control"] == "max-age=600"
+        assert gzip.decompress(body).decode() == "<p>页面</p>" * 100
+        status, headers, body = get(base, "f.png")
+        assert headers.get("Content-Encoding") is None and body.startswith(b"\x89PNG")
+        status, _, body = get(base, "nope/")
+        assert status == 404 and gzip.decompress(body) == b"missing"
