@@ -316,8 +316,8 @@ def train(net, make_opt, epochs=8, batch=100, schedule=None, Xt=X_train, yt=y_tr
 # 动量法用 $\beta=0.9$，RMSProp 和 Adam 用 PyTorch 的默认参数。做两组：
 #
 # - **A：标准化的输入**（本 notebook 其余部分都用它）；
-# - **B：没有标准化的输入**，像素直接取 0–255 的原值。第一层权重的梯度因此被放大了上百倍，
-#   各层、各参数的梯度尺度差得很远——这正是第 2 节那种“与坐标轴对齐的狭长碗”的高维版本。
+# - **B：没有标准化的输入**，像素直接取 0–255 的原值。第一层权重的梯度因此被放大了几十倍以上，
+#   各层、各参数的梯度尺度差得很远——这类似于第 2 节那种“与坐标轴对齐的狭长碗”。
 
 
 # %%
@@ -512,7 +512,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for name, h in reg_runs.items():
     axes[0].plot(range(5, 101, 5), h["val_loss"], label=name)
     axes[1].plot(range(5, 101, 5), h["train_loss"], label=name)
-axes[0].set(xlabel="轮次", ylabel="验证损失", title="300 张训练图：验证损失")
+axes[0].set(ylim=(0.4, 1.0), xlabel="轮次", ylabel="验证损失", title="300 张训练图：验证损失")
 axes[1].set(yscale="log", xlabel="轮次", ylabel="训练损失（评估模式）", title="训练损失")
 for ax in axes:
     ax.legend(fontsize=8)
