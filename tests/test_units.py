@@ -421,3 +421,16 @@ def test_benchmark_server_behaves_like_a_static_host(tmp_path):
         assert headers.get("Content-Encoding") is None and body.startswith(b"\x89PNG")
         status, _, body = get(base, "nope/")
         assert status == 404 and gzip.decompress(body) == b"missing"
+
+
+def test_inline_figures_become_content_named_files():
+    import base64 as b64
+
+    from dlpaths.nbrender import externalize_figures
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(40)
+    html = f'<p><img alt="图" loading="lazy" src="data:image/png;base64,{b64.b64encode(png).decode()}"></p>'
+    out, files = externalize_figures(html + html, "pca", "../../")
+    [(name, data)] = files.items()  # the same figure twice is one file
+    assert name.startswith("assets/figures/pca-") and name.endswith(".png") and data == png
+    assert out.count(f'src="../../{name}"') == 2 and "base64" not in out

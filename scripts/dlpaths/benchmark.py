@@ -23,6 +23,8 @@ from pathlib import Path
 
 import nbformat
 
+from .nbrender import FIGURES_DIR
+
 TARGETS = {
     "warm rebuild (s)": 10,
     "edit visible in serve (s)": 3,
@@ -197,6 +199,11 @@ def page_weights(site_dir: Path) -> list[PageWeight]:
                 assets += _gz(target)
         kind = "notebook" if 'class="dl-notebook"' in html else "text"
         figures = tuple(len(base64.b64decode(data)) for data in _FIGURE_RE.findall(html))
+        figures += tuple(
+            (page.parent / ref).resolve().stat().st_size
+            for ref in sorted(set(_ASSET_RE.findall(html)))
+            if f"/{FIGURES_DIR}/" in "/" + ref.replace("../", "") and (page.parent / ref).resolve().is_file()
+        )
         weights.append(PageWeight(url, kind, _gz(page), assets, index_gz, figures))
     return weights
 

@@ -189,6 +189,29 @@ def _size_images(wrapper) -> None:
             img["alt"] = "notebook 输出的图"
 
 
+FIGURES_DIR = "assets/figures"
+_INLINE_FIGURE_RE = re.compile(r'src="data:(image/(?:png|jpeg|svg\+xml));base64,([A-Za-z0-9+/=]+)"')
+_FIGURE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+
+
+def externalize_figures(html: str, slug: str, base: str) -> tuple[str, dict[str, bytes]]:
+    """Move inline figures into files named by their content, so the page's HTML stays small and the
+    browser fetches each figure only when it scrolls near (the img tags are loading="lazy").
+
+    Returns the new HTML and {site-relative path: bytes} for the files to write.
+    """
+    files: dict[str, bytes] = {}
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2))
+        digest = hashlib.sha256(data).hexdigest()[:12]
+        name = f"{FIGURES_DIR}/{slug}-{digest}.{_FIGURE_EXTENSIONS[match.group(1)]}"
+        files[name] = data
+        return f'src="{base}{name}"'
+
+    return _INLINE_FIGURE_RE.sub(to_file, html), files
+
+
 # A photograph (many colours, smooth gradients) goes out as JPEG only when that at least halves it:
 # plots stay lossless-looking palette PNGs, where JPEG would blur lines and text.
 JPEG_QUALITY = 82

@@ -22,7 +22,7 @@ from .content import MARKER_RE, Site, Topic, load_site
 from .errors import NotebookError
 from .glossary import write_user_dictionary
 from .mathrender import render_arithmatex
-from .nbrender import RenderedNotebook, render
+from .nbrender import RenderedNotebook, externalize_figures, render
 from .paths import client_data, nav_order
 from .typography import join_cjk_lines
 
@@ -41,6 +41,7 @@ class SiteBuild:
     components: Components
     jobs: dict[str, notebooks.Job] = field(default_factory=dict)  # notebook file name -> job
     rendered: dict[str, tuple[RenderedNotebook, nbformat.NotebookNode]] = field(default_factory=dict)
+    figures: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> figure file
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path, template_dir: Path, cache_dir: Path | None = None) -> SiteBuild:
@@ -139,11 +140,17 @@ class SiteBuild:
         self.rendered[topic.slug] = (rendered, merged)
         marker_at = html.find("dlpaths:notebook")
         _attach_headings_to_toc(page, html[:marker_at], rendered)
-        return self.components.notebook(topic, rendered.html, merged.metadata.get("dlpaths", {}), base)
+        body, figures = externalize_figures(rendered.html, topic.slug, base)
+        self.figures.update(figures)
+        return self.components.notebook(topic, body, merged.metadata.get("dlpaths", {}), base)
 
     # --- on_post_build ---------------------------------------------------------------
 
     def write_assets(self, site_dir: Path) -> None:
+        for name, data in self.figures.items():
+            target = site_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         for slug, (_, merged) in self.rendered.items():
             target = site_dir / "notebooks" / f"{slug}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
