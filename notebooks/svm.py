@@ -307,7 +307,7 @@ plt.show()
 X_tr, X_va, y_tr, y_va = train_test_split(Xm, ym, test_size=0.4, random_state=0, stratify=ym)
 grid_C, grid_g = [0.1, 1, 100], [0.1, 1, 30]
 scores = {}
-fig, axes = plt.subplots(3, 3, figsize=(12, 11), sharex=True, sharey=True)
+fig, axes = plt.subplots(3, 3, figsize=(10, 9.2), sharex=True, sharey=True)
 for i, c in enumerate(grid_C):
     for j, g in enumerate(grid_g):
         m = SVC(kernel="rbf", C=c, gamma=g).fit(X_tr, y_tr)
