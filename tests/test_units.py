@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -434,3 +435,35 @@ def test_inline_figures_become_content_named_files():
     [(name, data)] = files.items()  # the same figure twice is one file
     assert name.startswith("assets/figures/pca-") and name.endswith(".png") and data == png
     assert out.count(f'src="../../{name}"') == 2 and "base64" not in out
+
+
+def test_search_entries_are_reused_only_for_an_identical_page(tmp_path):
+    from types import SimpleNamespace
+
+    from dlpaths.searchcache import SearchEntryCache
+
+    class Index:
+        def __init__(self):
+            self.entries, self.parsed = [], 0
+
+        def add_entry_from_context(self, page):
+            self.parsed += 1
+            self.entries.append({"location": page.url, "title": page.title, "text": page.content})
+
+    def page(content, title="标题"):
+        return SimpleNamespace(url="topics/a/", title=title, meta={}, toc=[], content=content)
+
+    first = Index()
+    SearchEntryCache(tmp_path, salt="dict-v1").install(first)
+    first.add_entry_from_context(page("<p>反向传播</p>"))
+    second = Index()
+    cache = SearchEntryCache(tmp_path, salt="dict-v1")
+    cache.install(second)
+    second.add_entry_from_context(page("<p>反向传播</p>"))
+    assert second.parsed == 0 and second.entries == first.entries and cache.hits == 1
+    second.add_entry_from_context(page("<p>反向传播</p>", title="新标题"))  # any input changes the key
+    third = Index()
+    SearchEntryCache(tmp_path, salt="dict-v2").install(third)  # a new jieba dictionary re-indexes
+    third.add_entry_from_context(page("<p>反向传播</p>"))
+    assert second.parsed == 1 and third.parsed == 1
+    assert cache.evict_unused(now=time.time() + 15 * 86400) == 3

@@ -40,6 +40,7 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    _current().cache_search_entries(config)
     try:
         _current().execute_notebooks(report=log.info)
     except NotebookError as exc:
@@ -57,3 +58,7 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     _current().write_assets(Path(config.site_dir))
     compact_search_index(Path(config.site_dir))
+    cache = _current().search_cache
+    if cache is not None:
+        log.info(f"search entries: {cache.hits} page(s) reused, {cache.misses} indexed")
+        cache.evict_unused()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -24,6 +25,7 @@ from .glossary import write_user_dictionary
 from .mathrender import render_arithmatex
 from .nbrender import RenderedNotebook, externalize_figures, render
 from .paths import client_data, nav_order
+from .searchcache import SearchEntryCache
 from .typography import join_cjk_lines
 
 TOPICS_NAV_PLACEHOLDER = "topics/"
@@ -42,6 +44,7 @@ class SiteBuild:
     jobs: dict[str, notebooks.Job] = field(default_factory=dict)  # notebook file name -> job
     rendered: dict[str, tuple[RenderedNotebook, nbformat.NotebookNode]] = field(default_factory=dict)
     figures: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> figure file
+    search_cache: SearchEntryCache | None = None
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path, template_dir: Path, cache_dir: Path | None = None) -> SiteBuild:
@@ -66,6 +69,27 @@ class SiteBuild:
         self.components.use_directory_urls(config.use_directory_urls)
         self.components.offer_offline_copy(bool(config.extra.get("offline_download")))
         config.extra["dlpaths"] = client_data(self.site, config.use_directory_urls)
+
+    def cache_search_entries(self, config) -> None:
+        """Reuse the search entries of unchanged pages (runs after the search plugin has set up its index)."""
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is None:
+            return
+        dictionary = Path(search.config.get("jieba_dict_user") or "")
+        salt = json.dumps(
+            [
+                metadata.version("mkdocs-material"),
+                metadata.version("jieba"),
+                dict(search.config),
+                dictionary.read_text(encoding="utf-8") if dictionary.is_file() else "",
+            ],
+            ensure_ascii=False,
+            default=str,
+            sort_keys=True,
+        )
+        self.search_cache = SearchEntryCache(self.settings.cache_dir.parent / "search-entries", salt)
+        self.search_cache.install(index)
 
     def _nav_with_topics(self, nav):
         if nav is None:
