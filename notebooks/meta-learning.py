@@ -362,7 +362,7 @@ plt.show()
 # 原理部分推出 $\nabla F(\theta)=(I-\alpha H)\,g'$，其中 $H$ 是支持集损失的黑塞矩阵，$g'$ 是查询损失在适应后参数处的梯度。
 # 下面在一个 1-8-8-1 的小网络上用 float64 计算：(a) 自动微分的二阶元梯度（`create_graph=True`）；
 # (b) 对 $F$ 的每个参数做中心差分 $\big(F(\theta+\epsilon e_j)-F(\theta-\epsilon e_j)\big)/2\epsilon$；
-# (c) 一阶近似 $g'$；(d) 显式的 $(I-\alpha H)g'$，其中 $Hg'$ 用黑塞-向量积（Hessian-vector product）算，
+# (c) 一阶近似 $g'$；(d) 显式的 $(I-\alpha H)g'$，其中 $Hg'$ 用海森-向量积（Hessian-vector product）算，
 # 不需要构造整个 $H$。为了让二阶项明显，这里取较大的内层步长 $\alpha=0.1$。
 
 # %%
