@@ -129,8 +129,9 @@ def measure(url: str, label: str, preset: str, chromium: str, runs: int, work: P
 
 def pages_to_measure(site_dir: Path, topics) -> dict[str, str]:
     """Home, a path overview, the lightest lesson (the most text-like) and the heaviest notebook lesson."""
-    sizes = {t.url: (site_dir / t.url / "index.html").stat().st_size for t in topics.values()}
-    text_like = [t.url for t in topics.values() if not t.notebook] or [min(sizes, key=sizes.get)]
+    pages = {t.url: site_dir / t.url / "index.html" for t in topics.values()}
+    sizes = {url: page.stat().st_size for url, page in pages.items() if page.is_file()}
+    text_like = [t.url for t in topics.values() if not t.notebook and t.url in sizes] or [min(sizes, key=sizes.get)]
     return {
         "home": "",
         "path overview": "paths/path-1/",
