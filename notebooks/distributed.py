@@ -16,7 +16,8 @@
 # 127.0.0.1 上通信。脚本有三种模式：`ddp` 用 `DistributedDataParallel` 训练；`manual` 不用 DDP，
 # 自己在反向传播之后对每个梯度做 all-reduce 再除以进程数；`bench` 测量每步耗时和纯通信耗时。
 # 然后在 notebook 里用单个进程、全局批量重训同一个模型，逐个参数和两个分布式版本对照。
-# 后半部分只做计算、不启动进程：ZeRO 各阶段的显存账、在一个进程里模拟的张量并行、流水线并行的气泡比例。
+# 其余部分只做计算、不启动进程：在一个进程里模拟的环形 all-reduce、ZeRO 各阶段的显存账、
+# 在一个进程里模拟的张量并行、流水线并行的气泡比例。
 #
 # 数据是 `sklearn` 自带的 8×8 手写数字（取前 1536 张，标准化），模型是一个 64-64-10 的小多层感知机。
 # 所有随机性都有种子；只有计时每次运行都不同（机器上还有别的进程），文中的时间只给约数，也不对时间做断言。
@@ -369,7 +370,65 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ### 5. 两个进程快了吗：计时与通信量
+# ### 5. 环形 all-reduce：在一个进程里模拟
+#
+# 在进入计时之前，先把课文推导的环形算法写出来：$N$ 个“进程”各持有一个向量，切成 $N$ 块；
+# reduce-scatter 的 $N-1$ 轮里，每个进程把一块发给右邻居、对方把它加到自己的那块上；
+# all-gather 的 $N-1$ 轮里，再把已经求好和的块沿环传一圈。模拟里记下每个进程发出的字节数，
+# 检查结果等于逐元素求和、字节数等于 $2(N-1)/N$ 倍向量大小；作为对比，让所有进程把向量发给 0 号进程、
+# 由它求和再发回（参数服务器式的做法），0 号进程要收发的字节数随 $N$ 线性增长。
+
+
+# %%
+def ring_allreduce(vectors):
+    """Simulate ring all-reduce; returns every process's result and the bytes each process sent."""
+    n = len(vectors)
+    chunks = [[c.copy() for c in np.array_split(v, n)] for v in vectors]
+    sent = np.zeros(n)
+    for step in range(n - 1):  # reduce-scatter
+        messages = [(r, (r - step) % n, chunks[r][(r - step) % n].copy()) for r in range(n)]
+        for r, c, data in messages:
+            chunks[(r + 1) % n][c] += data
+            sent[r] += data.nbytes
+    # now process r holds the complete sum of chunk (r + 1) % n
+    for step in range(n - 1):  # all-gather
+        messages = [(r, (r + 1 - step) % n, chunks[r][(r + 1 - step) % n].copy()) for r in range(n)]
+        for r, c, data in messages:
+            chunks[(r + 1) % n][c] = data
+            sent[r] += data.nbytes
+    return [np.concatenate(c) for c in chunks], sent
+
+
+rng = np.random.default_rng(0)
+D_FLOATS = 3 * 2**12 * 5 * 7  # divisible by every N below
+ring_sim = []
+for n_proc in [2, 4, 8, 16, 32]:
+    vecs = [rng.standard_normal(D_FLOATS).astype(np.float32) for _ in range(n_proc)]
+    results, sent = ring_allreduce(vecs)
+    exact = np.sum(np.stack(vecs).astype(np.float64), axis=0)
+    assert all(np.allclose(res, exact, atol=1e-4) for res in results)
+    d_bytes = D_FLOATS * 4
+    assert np.allclose(sent, 2 * (n_proc - 1) / n_proc * d_bytes)
+    server_bytes = 2 * (n_proc - 1) * d_bytes  # rank 0 receives n-1 vectors and sends the sum back n-1 times
+    ring_sim.append({"N": n_proc, "环形：每个进程发送 / D": sent.max() / d_bytes,
+                     "集中式：0 号进程收发 / D": server_bytes / d_bytes})
+ring_sim = pd.DataFrame(ring_sim).set_index("N")
+print(ring_sim.to_string())
+
+fig, ax = plt.subplots(figsize=(6.5, 3.4))
+ax.plot(ring_sim.index, ring_sim["环形：每个进程发送 / D"], "o-", label="环形 all-reduce：每个进程发送（模拟计数）")
+ax.plot(ring_sim.index, ring_sim["集中式：0 号进程收发 / D"], "s--", color="C3", label="集中到 0 号进程：它收发的总量")
+ax.set(xscale="log", yscale="log", xlabel="进程数 N（对数刻度）", ylabel="字节数 / 梯度大小 D（对数刻度）",
+       title="环形 all-reduce 的通信量不随 N 线性增长")
+ax.set_xticks(ring_sim.index, [str(v) for v in ring_sim.index])
+ax.tick_params(axis="x", which="minor", bottom=False, labelbottom=False)
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+
+# %% [markdown]
+# ### 6. 两个进程快了吗：计时与通信量
 #
 # `bench` 模式在每个进程上用 32 个随机样本（全局批量 64）训练两个大小不同的网络若干步，记下每步耗时，
 # 再单独测一次对同样数量的 float32 做 all-reduce 要多久。单进程的对照在本 notebook 里测：同一个网络、一次算 64 个样本、
@@ -423,7 +482,7 @@ plt.show()
 # 怎么读这张表：2 个进程时，每个进程每步的时间大约是“1 个进程算 32 个样本”的时间，加上一次 all-reduce，
 # 再加上两个进程互相等待的开销。小网络的计算只要零点几毫秒，通信和同步的固定开销就占了大头；
 # 大网络的计算多了，但批量减半并不能让矩阵乘法的时间减半（比较表里批量 64 和批量 32 两列），
-# 而 8.7 MB 梯度的 all-reduce 又要十毫秒上下。再加上这台机器只有 2 个核、还要分给别的进程，
+# 而 8.7 MB 梯度的 all-reduce 又要几毫秒到十几毫秒。再加上这台机器只有 2 个核、还要分给别的进程，
 # 两个进程在这里赢不了一个进程。换成每块卡一个进程的 GPU 和 NVLink，计算和通信都快几个数量级，
 # DDP 又能把通信藏在反向传播后面，局面才会反过来。
 #
@@ -441,7 +500,7 @@ print(pd.DataFrame(ring_rows).set_index("进程数 N").to_string())
 assert abs(ring_rows[0]["2(N-1)/N"] - 1.0) < 1e-12 and ring_rows[-1]["2(N-1)/N"] < 2
 
 # %% [markdown]
-# ### 6. ZeRO 的显存账（只计算，不运行）
+# ### 7. ZeRO 的显存账（只计算，不运行）
 #
 # ZeRO 论文按混合精度 Adam 记账：每个参数有 fp16 参数 2 字节、fp16 梯度 2 字节，以及优化器状态
 # $K=12$ 字节（fp32 的参数副本、一阶矩、二阶矩各 4 字节），共 16 字节。设参数个数为 $\Psi$、数据并行进程数为 $N_d$，
@@ -488,7 +547,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ### 7. 张量并行：在一个进程里把矩阵切给两台“设备”
+# ### 8. 张量并行：在一个进程里把矩阵切给两台“设备”
 #
 # Megatron-LM 把 Transformer 的前馈层 $Z=\mathrm{GeLU}(XA)\,B$ 这样切：$A$ 按列切成 $[A_1, A_2]$，
 # 两台设备各算 $Y_i=\mathrm{GeLU}(XA_i)$（GeLU 逐元素作用，不需要通信）；$B$ 按行切成 $[B_1; B_2]$，
@@ -522,7 +581,7 @@ assert (F.gelu(Xt @ A) - wrong).abs().max().item() > 0.1
 print(f"each device stores {A1.numel() + B1.numel()} of {A.numel() + B.numel()} weights")
 
 # %% [markdown]
-# ### 8. 流水线并行的气泡
+# ### 9. 流水线并行的气泡
 #
 # GPipe 把模型按层切成 $p$ 段放在 $p$ 台设备上，把一个小批量切成 $m$ 个微批量依次送入。
 # 先画出 $p=4$、$m=4$ 时的时间表（每格是一个阶段处理一个微批量的前向或反向，假设每格用时相同），
