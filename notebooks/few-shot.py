@@ -62,9 +62,10 @@ print(f"novel classes {NOVEL_CLASSES}: {len(X_novel)} images, used only for eval
 # %% [markdown]
 # ### 1. episode：把“小样本”写成一道道小考题
 #
-# 一个 N-way K-shot 的 episode 从若干类里随机选 N 类，每类取 K 张作**支持集**（support set，带标签），
+# 一个 N-way K-shot 的情景（episode，下文沿用英文）从若干类里随机选 N 类，每类取 K 张作**支持集**（support set，带标签），
 # 再每类取 Q 张作**查询集**（query set），要求只凭支持集给查询图片分类。下面的函数按类号下标抽取，
-# 保证支持集和查询集不重叠。先画一个新类上的 3-way 5-shot episode 看看。
+# 保证支持集和查询集不重叠。先画一个新类上的 3-way 5-shot episode 看看。左边的“第 k 类”是 episode 内部的标签，
+# 与数字本身无关：换一个 episode，数字 9 可能就成了第 0 类。
 
 
 # %%
@@ -96,10 +97,9 @@ for row, c in enumerate(demo_classes):
             ax.imshow(X_novel[demo_s[row, j], 0], cmap="gray_r")
         elif j > 5:
             ax.imshow(X_novel[demo_q[row, j - 6], 0], cmap="gray_r")
-    axes[row, 0].set_title(f"第 {row} 类", fontsize=9, loc="left")
+    axes[row, 0].text(-0.15, 0.5, f"第 {row} 类", transform=axes[row, 0].transAxes, ha="right", va="center", fontsize=10)
 fig.text(0.27, 0.95, "支持集（每类 5 张，带标签）", ha="center", fontsize=11)
 fig.text(0.78, 0.95, "查询集（要分类的图片）", ha="center", fontsize=11)
-fig.suptitle(" ", fontsize=4)
 plt.tight_layout(rect=(0, 0, 1, 0.93))
 plt.show()
 
@@ -231,9 +231,10 @@ def evaluate(z, episodes):
 episodes = {k: make_episodes(k) for k in (1, 5, 10)}
 results = {name: {k: evaluate(z, episodes[k]) for k in episodes} for name, z in emb.items()}
 print("3-way accuracy on novel classes 7/8/9 (mean ± 95% CI over 500 episodes, chance = 0.333)")
-print(f"{'':<8}" + "".join(f"{k:>2}-shot{'':>9}" for k in episodes))
+print(" " * 10 + "".join(f"  {k:>2}-shot{'':>7}" for k in episodes))
 for name, res in results.items():
-    print(f"{name:<6}" + "".join(f"  {m:.3f} ± {h:.3f}" for m, h in res.values()))
+    pad = "  " * (5 - len(name))  # CJK characters are two columns wide
+    print(name + pad + "".join(f"  {m:.3f} ± {h:.3f}" for m, h in res.values()))
 
 # %%
 for k in (1, 5):
