@@ -218,13 +218,17 @@ def make_episodes(k_shot, n=500, n_query=15, seed=123):
     return [sample_episode(novel_idx, NOVEL_CLASSES, 3, k_shot, n_query, rng) for _ in range(n)]
 
 
-def evaluate(z, episodes):
+def episode_accuracies(z, episodes):
     accs = []
     for _, s, q in episodes:
         logits = proto_logits(z[torch.from_numpy(s)], z[torch.from_numpy(q.ravel())])
         target = torch.arange(s.shape[0]).repeat_interleave(q.shape[1])
         accs.append((logits.argmax(1) == target).float().mean().item())
-    accs = np.array(accs)
+    return np.array(accs)
+
+
+def evaluate(z, episodes):
+    accs = episode_accuracies(z, episodes)
     return accs.mean(), 1.96 * accs.std(ddof=1) / np.sqrt(len(accs))
 
 
@@ -237,6 +241,8 @@ for name, res in results.items():
     print(name + pad + "".join(f"  {m:.3f} ± {h:.3f}" for m, h in res.values()))
 
 # %%
+single = episode_accuracies(emb["原型网络"], episodes[1])
+print(f"protonet, single 1-shot episodes: min {single.min():.3f}, max {single.max():.3f}, std {single.std(ddof=1):.3f}")
 for k in (1, 5):
     proto, pixels, rand = results["原型网络"][k], results["原始像素"][k], results["随机编码器"][k]
     assert proto[0] - pixels[0] > 0.05, (k, proto, pixels)
