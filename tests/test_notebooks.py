@@ -239,6 +239,7 @@ def test_thread_count_is_fixed_and_part_of_the_cache_key(tmp_path, monkeypatch):
         str(notebooks.KERNEL_THREADS)
     }
     assert notebooks._default_workers() == 8 // notebooks.KERNEL_THREADS
+    assert env["OMP_WAIT_POLICY"] == "PASSIVE"
     assert f"threads {notebooks.KERNEL_THREADS}" in notebooks.environment_fingerprint(tmp_path)
 
 
