@@ -467,3 +467,17 @@ def test_search_entries_are_reused_only_for_an_identical_page(tmp_path):
     third.add_entry_from_context(page("<p>反向传播</p>"))
     assert second.parsed == 1 and third.parsed == 1
     assert cache.evict_unused(now=time.time() + 15 * 86400) == 3
+
+
+def test_check_reports_math_in_notebook_headings():
+    import nbformat
+    from dlpaths.hygiene import _math_in_headings
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("### 2. 最优价值 $V^*$\n正文里的 $x$ 没问题"),
+            nbformat.v4.new_code_cell("# $x$"),
+        ]
+    )
+    [problem] = _math_in_headings("rl.py", notebook)
+    assert problem.startswith("notebooks/rl.py: math in the heading '### 2. 最优价值 $V^*$'")

@@ -27,7 +27,23 @@ def notebook_problems(root: Path) -> list[str]:
             problems.append(f"notebooks/{path.name}: no topic uses it; set `notebook: {path.name}` in a topic")
         if notebook.metadata.get("kernelspec", {}).get("name") != "python3":
             problems.append(f"notebooks/{path.name}: the jupytext header must name the python3 kernel")
+        problems += _math_in_headings(path.name, notebook)
     return problems
+
+
+def _math_in_headings(name: str, notebook) -> list[str]:
+    """The build refuses these (a table of contents cannot show formulas); say so before it runs."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith("#") and "$" in line:
+                found.append(
+                    f"notebooks/{name}: math in the heading {line.strip()!r}; "
+                    "write it as plain text (e.g. V*, δ, √d): the table of contents cannot show formulas"
+                )
+    return found
 
 
 def tracked_notebooks_with_outputs(root: Path) -> list[str]:
