@@ -6,6 +6,7 @@ work offline. A formula KaTeX cannot parse fails the build with the page and the
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from functools import lru_cache
@@ -45,6 +46,7 @@ def tex_to_mathml(tex: str, display: bool) -> str:
 _ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 
 
+@functools.lru_cache(maxsize=512)  # pages repeat across `dlpaths serve` rebuilds; rendering a formula is slow
 def render_arithmatex(page_html: str, file: str) -> str:
     """Replace arithmatex spans/divs in a rendered Markdown page with MathML."""
     problems = []

@@ -8,6 +8,8 @@ back into the current source when the page is rendered.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import os
@@ -89,6 +91,18 @@ def default_cache_dir() -> Path:
 
 
 def read_source(path: Path) -> nbformat.NotebookNode:
+    """The notebook a jupytext source describes (a fresh copy: callers may change it)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise NotebookError(f"{path}: cannot be read: {exc.strerror}") from exc
+    return copy.deepcopy(_read_source(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_source(path: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
+    # Keyed by modification time and size: `dlpaths serve` rebuilds in one process, and jupytext
+    # parsing every notebook on every rebuild cost seconds.
     try:
         notebook = jupytext.read(path, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types

@@ -7,6 +7,7 @@ downloads (on_post_build). Any problem raises before a page is written.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -192,9 +193,14 @@ class SiteBuild:
         for rendered, _ in self.rendered.values():
             classes |= cssprune.used_classes(rendered.html)
             css = css or rendered.css
-        dark = _dark_theme_css()
-        dark_vars = cssprune.scope_variables(dark, '[data-md-color-scheme="slate"] .jupyter-wrapper')
-        return "\n".join([cssprune.prune(css, classes), cssprune.prune(dark_vars, classes)])
+        return _pruned_notebook_css(css, frozenset(classes))
+
+
+@functools.lru_cache(maxsize=8)  # the same on every `dlpaths serve` rebuild unless a notebook changed
+def _pruned_notebook_css(css: str, classes: frozenset[str]) -> str:
+    dark = _dark_theme_css()
+    dark_vars = cssprune.scope_variables(dark, '[data-md-color-scheme="slate"] .jupyter-wrapper')
+    return "\n".join([cssprune.prune(css, set(classes)), cssprune.prune(dark_vars, set(classes))])
 
 
 def relative_base(page_url: str) -> str:

@@ -10,6 +10,7 @@ round trip would rewrite attribute order and case (SVG's `viewBox`) in every tem
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CJK = r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
@@ -18,6 +19,7 @@ _SKIP = frozenset({"pre", "code", "script", "style", "textarea", "math"})
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=512)  # pure, and pages repeat across `dlpaths serve` rebuilds
 def join_cjk_lines(html: str) -> str:
     if "\n" not in html:
         return html
