@@ -239,17 +239,24 @@ assert quality_ok > 0.5, quality_ok
 # %%
 real_show = sample_ring(2000, torch.Generator().manual_seed(7)).numpy()
 show_steps = [1, 250, 500, 1000, 1500, 2000]
-fig, axes = plt.subplots(1, len(show_steps), figsize=(15, 2.9), sharex=True, sharey=True)
-for ax, step in zip(axes, show_steps):
-    ax.scatter(real_show[:, 0], real_show[:, 1], s=2, c="lightgray")
-    ax.scatter(*hist_ok["snaps"][step].T, s=2, c="tab:red", alpha=0.4)
-    ax.set_title(f"第 {step} 步")
-    ax.set_xlim(-3, 3)
-    ax.set_ylim(-3, 3)
-    ax.set_aspect("equal")
-fig.suptitle("生成样本（红）在训练中逐渐散到 8 个模式上（灰色是真实数据）", y=1.02)
-fig.tight_layout()
-plt.show()
+
+
+def plot_snapshots(history, color, title):
+    """Generated samples (coloured) over the real ring (grey) at the steps in show_steps."""
+    fig, axes = plt.subplots(1, len(show_steps), figsize=(15, 2.9), sharex=True, sharey=True)
+    for ax, step in zip(axes, show_steps):
+        ax.scatter(real_show[:, 0], real_show[:, 1], s=2, c="lightgray")
+        ax.scatter(*history["snaps"][step].T, s=2, c=color, alpha=0.4)
+        ax.set_title(f"第 {step} 步")
+        ax.set_xlim(-3, 3)
+        ax.set_ylim(-3, 3)
+        ax.set_aspect("equal")
+    fig.suptitle(title, y=1.02)
+    fig.tight_layout()
+    plt.show()
+
+
+plot_snapshots(hist_ok, "tab:red", "生成样本（红）在训练中逐渐散到 8 个模式上（灰色是真实数据）")
 
 # %% [markdown]
 # 两个损失的曲线和判别器最后的输出地形。若判别器完全分不出真假，$D\equiv 1/2$，
@@ -309,17 +316,8 @@ d_bad = np.mean(hist_bad["d_loss"][-200:])
 print(f"mean D loss over the last 200 steps: working {d_final:.3f}, collapsed {d_bad:.3f}")
 assert modes_bad <= modes_ok - 4, (modes_bad, modes_ok)
 
-fig, axes = plt.subplots(1, len(show_steps), figsize=(15, 2.9), sharex=True, sharey=True)
-for ax, step in zip(axes, show_steps):
-    ax.scatter(real_show[:, 0], real_show[:, 1], s=2, c="lightgray")
-    ax.scatter(*hist_bad["snaps"][step].T, s=2, c="tab:purple", alpha=0.4)
-    ax.set_title(f"第 {step} 步")
-    ax.set_xlim(-3, 3)
-    ax.set_ylim(-3, 3)
-    ax.set_aspect("equal")
-fig.suptitle("判别器学习率过小：样本挤成一团并在平面上搬家（模式崩溃）", y=1.02)
-fig.tight_layout()
-plt.show()
+
+plot_snapshots(hist_bad, "tab:purple", "判别器学习率过小：样本挤成一团并在平面上搬家（模式崩溃）")
 
 # %% [markdown]
 # ### 5. 手写数字：8×8 图像上的 GAN

@@ -149,3 +149,20 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def refuse_requests_outside(page, *allowed: str) -> list[str]:
+    """Let through requests whose URL starts with one of `allowed` (and data:/blob:); refuse and record the rest
+    at once, so the test fails on them instead of waiting on a network that is not there."""
+    outside: list[str] = []
+
+    def route(route_obj):
+        url = route_obj.request.url
+        if url.startswith((*allowed, "data:", "blob:")):
+            route_obj.continue_()
+        else:
+            outside.append(url)
+            route_obj.abort()
+
+    page.route("**/*", route)
+    return outside

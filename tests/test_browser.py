@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import refuse_requests_outside
 from dlpaths.content import load_site
 from playwright.sync_api import expect
 
@@ -20,22 +21,6 @@ PATH_1 = next(path for path in SITE.paths if path.id == "path-1")
 FIRST_INDEX = next(i for i, (a, b) in enumerate(pairwise(PATH_1.steps)) if a in SITE.topics[b].prerequisites)
 FIRST, SECOND = PATH_1.steps[FIRST_INDEX], PATH_1.steps[FIRST_INDEX + 1]
 STEPS = len(PATH_1.steps)
-
-
-def watch_requests(page, origin):
-    """Record every request; refuse any that leaves the local server instead of waiting on it."""
-    outside = []
-
-    def route(route_obj):
-        url = route_obj.request.url
-        if url.startswith(origin) or url.startswith(("data:", "blob:")):
-            route_obj.continue_()
-        else:
-            outside.append(url)
-            route_obj.abort()
-
-    page.route("**/*", route)
-    return outside
 
 
 def open_page(page, url):
@@ -190,7 +175,7 @@ def test_dark_mode(page, site_server):
 
 def test_no_request_leaves_the_machine(page, site_server):
     origin = site_server.rstrip("/")
-    outside = watch_requests(page, origin)
+    outside = refuse_requests_outside(page, origin)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     urls = ["", "paths/path-1/", "paths/path-2/", "glossary/", "progress/", "contributing/"]

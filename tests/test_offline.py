@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, refuse_requests_outside
 from dlpaths.content import load_site
 from playwright.sync_api import expect
 
@@ -59,17 +59,7 @@ def test_search_runs_from_scripts_on_disk(offline_copy):
 
 @pytest.mark.browser
 def test_offline_copy_navigates_searches_and_keeps_progress(page, offline_copy):
-    outside = []
-
-    def route(route_obj):
-        url = route_obj.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            route_obj.continue_()
-        else:
-            outside.append(url)
-            route_obj.abort()
-
-    page.route("**/*", route)
+    outside = refuse_requests_outside(page, "file:", "about:")
     page.goto((offline_copy / "index.html").as_uri())
     page.locator(f".dl-card[data-dl-path='{PATH_1.id}'] .dl-card__title a").click()
     page.wait_for_url(f"**/paths/{PATH_1.id}.html")

@@ -289,7 +289,12 @@ def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
     (site / "search" / "search_index.json").write_text('{"docs": []}' * 50)
     (site / "assets" / "javascripts" / "workers" / "search.1234.min.js").write_text("w" * 300)
     (site / "assets" / "app.js").write_text("x" * 500)
-    page = '<script src="../../assets/app.js"></script><div class="dl-notebook"></div>'
+    (site / "assets" / "figures").mkdir()
+    (site / "assets" / "figures" / "a-1.png").write_bytes(b"p" * 700)
+    page = (
+        '<script src="../../assets/app.js"></script><div class="dl-notebook">'
+        '<img alt="图" src="../../assets/figures/a-1.png"></div>'
+    )
     (site / "topics" / "a" / "index.html").write_text(page)
     (site / "index.html").write_text("<p>home</p>")
 
@@ -299,7 +304,8 @@ def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
     weights = {w.url: w for w in page_weights(site)}
     runtime = gz("w" * 300)
     assert weights["topics/a/"].kind == "notebook" and weights[""].kind == "text"
-    assert weights["topics/a/"].assets == runtime + gz("x" * 500)
+    assert weights["topics/a/"].assets == runtime + gz("x" * 500) + len(gzip.compress(b"p" * 700, compresslevel=9))
+    assert weights["topics/a/"].figures == (700,) and weights[""].figures == ()
     assert weights[""].assets == runtime
     assert weights[""].total == gz("<p>home</p>") + runtime + gz('{"docs": []}' * 50)
 

@@ -185,25 +185,24 @@ def page_weights(site_dir: Path) -> list[PageWeight]:
     # Fetched by Material's bundle on every first visit: the search worker and the sitemap (instant navigation).
     runtime = sum(_gz(path) for path in (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     runtime += _gz(site_dir / "sitemap.xml") if (site_dir / "sitemap.xml").is_file() else 0
+    figures_dir = (site_dir / FIGURES_DIR).resolve()
     weights = []
     for page in sorted(site_dir.rglob("index.html")):
         url = page.parent.relative_to(site_dir).as_posix()
         url = "" if url == "." else url + "/"
         html = page.read_text(encoding="utf-8")
         assets = runtime
+        figures = [len(base64.b64decode(data)) for data in _FIGURE_RE.findall(html)]
         for ref in sorted(set(_ASSET_RE.findall(html))):
             if "://" in ref or ref.startswith("data:"):
                 continue
             target = (page.parent / ref).resolve()
             if target.is_file():
                 assets += _gz(target)
+                if target.is_relative_to(figures_dir):
+                    figures.append(target.stat().st_size)
         kind = "notebook" if 'class="dl-notebook"' in html else "text"
-        figures = tuple(len(base64.b64decode(data)) for data in _FIGURE_RE.findall(html))
-        figures += tuple(
-            (page.parent / ref).resolve().stat().st_size
-            for ref in sorted(set(_ASSET_RE.findall(html)))
-            if f"/{FIGURES_DIR}/" in "/" + ref.replace("../", "") and (page.parent / ref).resolve().is_file()
-        )
+        figures = tuple(figures)
         weights.append(PageWeight(url, kind, _gz(page), assets, index_gz, figures))
     return weights
 

@@ -52,7 +52,7 @@ class Components:
 
     def use_directory_urls(self, enabled: bool) -> None:
         """Off for the copy read from disk, where topics/pca/ has to be written topics/pca.html."""
-        self.env.filters["page"] = (lambda url: url) if enabled else pathlogic.file_url
+        self.env.filters["page"] = pathlogic.page_address(enabled)
         self.env.globals.update(offline_copy=not enabled, offline_zip=OFFLINE_ZIP)
 
     def offer_offline_copy(self, offered: bool) -> None:

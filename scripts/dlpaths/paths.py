@@ -103,9 +103,14 @@ def file_url(url: str) -> str:
     return url[:-1] + ".html" if url.endswith("/") else url
 
 
+def page_address(directory_urls: bool):
+    """How page URLs are written: as they are on a web server, or as .html files for the copy read from disk."""
+    return (lambda url: url) if directory_urls else file_url
+
+
 def client_data(site: Site, directory_urls: bool = True) -> dict:
     """What the progress script needs in the browser: topics and paths, no prose."""
-    address = (lambda url: url) if directory_urls else file_url
+    address = page_address(directory_urls)
     return {
         "version": 1,
         "topics": {slug: {"title": t.title, "url": address(t.url)} for slug, t in site.topics.items()},
