@@ -67,6 +67,20 @@ def test_resources_are_escaped_badged_and_open_safely(good_build):
     assert "中国大陆通常无法直接访问" in html and "镜像" in html and "付费" in html
 
 
+def test_timeline_is_rendered_from_data_and_escaped(good_build):
+    html = read(good_build, "topics/beta/index.html")
+    timeline = html[
+        html.index('<ol class="dl-timeline">') : html.index("</ol>", html.index('<ol class="dl-timeline">'))
+    ]
+    assert timeline.count('<li class="dl-timeline__event">') == 2
+    assert '<time class="dl-timeline__date" datetime="2013-01">2013 年 1 月</time>' in timeline
+    assert '本站课程：<a href="../../topics/alpha/">' in timeline
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in timeline and "<script>" not in timeline
+    assert "Source &lt;b&gt;Two&lt;/b&gt;" in timeline
+    sources = re.findall(r'<a href="https://[^"]+"[^>]*>', timeline)
+    assert len(sources) == 2 and all('rel="noopener noreferrer"' in link for link in sources)
+
+
 def test_path_overview_and_home(good_build):
     overview = read(good_build, "paths/main/index.html")
     assert "共 2 步 · 约 3.5 小时" in overview

@@ -241,6 +241,73 @@ def test_glossary_unknown_topic(fixture_site):
     assert "docs/_data/glossary.yml: term '反向传播', topic: unknown topic 'alfa'" in message
 
 
+def test_timeline_loads_oldest_first(fixture_site):
+    site = load(fixture_site)
+    assert [event.date for event in site.timeline] == ["2013-01", "2013-01-16"]
+    assert site.timeline[0].date_label == "2013 年 1 月" and site.timeline[1].date_label == "2013 年 1 月 16 日"
+    assert "https://two.example.org/" in site.link_urls()
+
+
+def test_timeline_out_of_order(fixture_site):
+    edit(fixture_site / "docs/_data/timeline.yml", '"2013-01-16"', '"2012-12-31"')
+    message = problems_of(fixture_site)
+    assert re.search(
+        r"docs/_data/timeline\.yml: line 8, events\[1\]\.date: '第二件事' \(2012-12-31\) comes after", message
+    )
+    assert "list the events oldest first" in message
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ('"2013-02-30"', "'2013-02-30' is not a real date"),
+        ('"2013/01/16"', "'2013/01/16' is not a date"),
+        ("2013-1-16", "'2013-1-16' is not a date"),
+    ],
+)
+def test_timeline_bad_dates(fixture_site, written, expected):
+    edit(fixture_site / "docs/_data/timeline.yml", '"2013-01-16"', written)
+    message = problems_of(fixture_site)
+    assert "docs/_data/timeline.yml: line 8" in message
+    assert expected in message
+
+
+def test_timeline_source_must_be_clean_https(fixture_site):
+    edit(
+        fixture_site / "docs/_data/timeline.yml",
+        "https://one.example.org/paper",
+        "http://one.example.org/paper?utm_source=x",
+    )
+    message = problems_of(fixture_site)
+    assert "docs/_data/timeline.yml: line 6, events[0].source.url" in message
+    assert "https://one.example.org/paper" in message  # the suggested fix
+
+
+def test_timeline_event_needs_a_source(fixture_site):
+    edit(
+        fixture_site / "docs/_data/timeline.yml",
+        '    source: {title: Source One, url: "https://one.example.org/paper"}\n',
+        "",
+    )
+    message = problems_of(fixture_site)
+    assert "docs/_data/timeline.yml: line 3, events[0]: missing required field 'source'" in message
+
+
+def test_timeline_unknown_topic(fixture_site):
+    edit(fixture_site / "docs/_data/timeline.yml", "topic: alpha", "topic: alfa")
+    message = problems_of(fixture_site)
+    assert "docs/_data/timeline.yml: event '第一件事', topic: unknown topic 'alfa'" in message
+    assert "did you mean 'alpha'?" in message
+
+
+def test_timeline_marker_without_data_file(fixture_site):
+    (fixture_site / "docs/_data/timeline.yml").unlink()
+    message = problems_of(fixture_site)
+    assert re.search(
+        r"docs/topics/beta\.md: line \d+: the page shows the timeline but docs/_data/timeline\.yml", message
+    )
+
+
 def test_unknown_marker(fixture_site):
     edit(fixture_site / "docs/topics/beta.md", "## 正文", "## 正文\n\n<!-- dlpaths:quiz -->")
     message = problems_of(fixture_site)

@@ -36,3 +36,14 @@ def test_new_topic_builds(tmp_path):
     assert result.ok, result.output
     html = (tmp_path / "out" / "site" / "topics/gamma/index.html").read_text(encoding="utf-8")
     assert "第 3/3 步" in html and "mean =" in html
+
+
+def test_new_text_page_has_no_notebook_and_no_lesson_sections(tmp_path):
+    site = copy_fixture(tmp_path)
+    created = create_topic(site, "books", "推荐书籍", "main", notebook=False)
+    assert [p.name for p in created] == ["books.md", "paths.yml"]
+    loaded = load_site(site / "docs", site / "notebooks")
+    assert loaded.topics["books"].notebook is None
+    body = created[0].read_text(encoding="utf-8")
+    assert "<!-- dlpaths:resources -->" in body and "## 下一步" in body
+    assert "dlpaths:notebook" not in body and "## 练习" not in body

@@ -261,7 +261,7 @@ def cmd_links(root: Path, args) -> int:
     from .content import LINK_REPORT_FILE, load_site
 
     site = load_site(root / "docs", root / "notebooks")
-    urls = {url for topic in site.topics.values() for url in topic.link_urls()}
+    urls = site.link_urls()
     settings = linkcheck.CheckerSettings(
         timeout=args.timeout,
         per_host=args.per_host,

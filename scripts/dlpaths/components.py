@@ -104,6 +104,9 @@ class Components:
         terms = sorted(self.site.glossary, key=lambda term: term.en.lower())
         return self._render("glossary.html", base_url, terms=terms)
 
+    def timeline(self, base_url: str) -> str:
+        return self._render("timeline.html", base_url, events=self.site.timeline)
+
     def progress(self, base_url: str) -> str:
         return self._render("progress.html", base_url)
 

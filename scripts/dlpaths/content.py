@@ -1,4 +1,4 @@
-"""Load and validate the curriculum: topic pages, learning paths and the glossary.
+"""Load and validate the curriculum: topic pages, learning paths, the glossary and the timeline.
 
 Everything a contributor writes is checked here, before anything is built. Every problem
 names its file, the field or line, and the fix; all problems are reported in one run.
@@ -6,6 +6,7 @@ names its file, the field or line, and the fix; all problems are reported in one
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import importlib.util
 import json
@@ -26,6 +27,7 @@ DATA_DIR = "_data"
 PATHS_FILE = f"{DATA_DIR}/paths.yml"
 GLOSSARY_FILE = f"{DATA_DIR}/glossary.yml"
 LINKS_FILE = f"{DATA_DIR}/links.yml"
+TIMELINE_FILE = f"{DATA_DIR}/timeline.yml"
 LINK_REPORT_FILE = f"{DATA_DIR}/link-report.json"
 
 MARKER_RE = re.compile(r"<!--\s*dlpaths:([a-z-]+)((?:\s+[a-z0-9-]+)*)\s*-->")
@@ -37,6 +39,7 @@ MARKER_ARGS = {
     "path-overview": 1,
     "glossary": 0,
     "progress": 0,
+    "timeline": 0,
 }
 TOPIC_ONLY_MARKERS = {"notebook", "resources"}
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -136,6 +139,21 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class TimelineEvent:
+    date: str  # "YYYY-MM" or "YYYY-MM-DD"
+    title: str
+    summary: str
+    source_title: str
+    source_url: str
+    topic: str | None = None
+
+    @property
+    def date_label(self) -> str:
+        year, month, *day = (int(part) for part in self.date.split("-"))
+        return f"{year} 年 {month} 月" + (f" {day[0]} 日" if day else "")
+
+
+@dataclass(frozen=True)
 class DeadLink:
     """A link the online checker found gone (HTTP 404/410), from docs/_data/link-report.json."""
 
@@ -150,6 +168,12 @@ class Site:
     paths: tuple[LearningPath, ...]
     glossary: tuple[GlossaryTerm, ...] = field(default=())
     dead_links: dict[str, DeadLink] = field(default_factory=dict)
+    timeline: tuple[TimelineEvent, ...] = ()
+
+    def link_urls(self) -> set[str]:
+        """Every external address the site links to from its data: resources, mirrors, timeline sources."""
+        urls = {url for topic in self.topics.values() for url in topic.link_urls()}
+        return urls | {event.source_url for event in self.timeline}
 
     def path(self, path_id: str) -> LearningPath:
         for learning_path in self.paths:
@@ -179,13 +203,21 @@ def load_site(docs_dir: Path, notebooks_dir: Path) -> Site:
     paths = _load_paths(docs_dir, problems)
     glossary = _load_glossary(docs_dir, problems)
     dead_links = _load_dead_links(docs_dir, problems)
+    timeline = _load_timeline(docs_dir, policy, problems)
     if not problems:
         _check_references(docs_dir, notebooks_dir, topics, paths, glossary, problems)
+        _check_timeline_topics(docs_dir, topics, timeline, problems)
     _check_markers_everywhere(docs_dir, topics, paths, problems)
     _check_ascii_file_names(docs_dir, problems)
     if problems:
         raise ContentError(problems)
-    return Site(topics=topics, paths=tuple(paths), glossary=tuple(glossary), dead_links=dead_links)
+    return Site(
+        topics=topics,
+        paths=tuple(paths),
+        glossary=tuple(glossary),
+        dead_links=dead_links,
+        timeline=tuple(timeline),
+    )
 
 
 # --- reading files -------------------------------------------------------------------
@@ -453,6 +485,8 @@ def _explain(error: jsonschema.ValidationError, schema: dict) -> tuple[tuple, st
                 f'{error.instance!r} contains <, >, " or &',
                 "write these as words; titles and descriptions are plain text",
             )
+        if value.startswith("^[0-9]{4}"):
+            return (), f"{error.instance!r} is not a date", 'write "YYYY-MM-DD" or "YYYY-MM", e.g. "2017-06-12"'
         if value.endswith(".py$"):
             return (
                 (),
@@ -563,6 +597,77 @@ def _load_glossary(docs_dir: Path, problems: list[Problem]) -> list[GlossaryTerm
             seen.add(word)
         terms.append(term)
     return terms
+
+
+# --- timeline ------------------------------------------------------------------------
+
+
+def _load_timeline(docs_dir: Path, policy: links.LinkPolicy, problems: list[Problem]) -> list[TimelineEvent]:
+    """docs/_data/timeline.yml is optional; a page showing it needs it (see _check_markers_everywhere)."""
+    if not (docs_dir / TIMELINE_FILE).is_file():
+        return []
+    located = _read_yaml_file(docs_dir, TIMELINE_FILE, problems)
+    if located is None:
+        return []
+    shown = _display(docs_dir, TIMELINE_FILE)
+    before = len(problems)
+    _schema_problems(shown, located, load_schema("timeline"), problems)
+    if len(problems) > before:
+        return []
+    events = []
+    for index, item in enumerate(located.data["events"]):
+        event = TimelineEvent(
+            date=item["date"],
+            title=item["title"],
+            summary=item["summary"],
+            source_title=item["source"]["title"],
+            source_url=item["source"]["url"],
+            topic=item.get("topic"),
+        )
+        where = _where(located, ("events", index, "date"))
+        if not _is_calendar_date(event.date):
+            problems.append(Problem(shown, where, f"'{event.date}' is not a real date", "write YYYY-MM-DD or YYYY-MM"))
+        elif events and _date_key(event.date) < _date_key(events[-1].date):
+            problems.append(
+                Problem(
+                    shown,
+                    where,
+                    f"'{event.title}' ({event.date}) comes after '{events[-1].title}' ({events[-1].date})",
+                    "list the events oldest first",
+                )
+            )
+        for message, fix in links.url_problems(event.source_url, policy):
+            problems.append(Problem(shown, _where(located, ("events", index, "source", "url")), message, fix))
+        events.append(event)
+    return events
+
+
+def _is_calendar_date(date: str) -> bool:
+    try:
+        datetime.date.fromisoformat(date if date.count("-") == 2 else f"{date}-01")
+    except ValueError:
+        return False
+    return True
+
+
+def _date_key(date: str) -> tuple[int, ...]:
+    """A month sorts before every day in it: "2017-06" < "2017-06-12"."""
+    return tuple(int(part) for part in date.split("-"))
+
+
+def _check_timeline_topics(
+    docs_dir: Path, topics: dict[str, Topic], timeline: list[TimelineEvent], problems: list[Problem]
+) -> None:
+    for event in timeline:
+        if event.topic and event.topic not in topics:
+            problems.append(
+                Problem(
+                    _display(docs_dir, TIMELINE_FILE),
+                    f"event '{event.title}', topic",
+                    f"unknown topic '{event.topic}'",
+                    _slug_fix(event.topic, sorted(topics)),
+                )
+            )
 
 
 # --- cross references ----------------------------------------------------------------
@@ -835,6 +940,15 @@ def _check_markers_everywhere(
             elif name in TOPIC_ONLY_MARKERS and not is_topic:
                 problems.append(
                     Problem(shown, where, f"marker 'dlpaths:{name}' only works on topic pages", "remove it")
+                )
+            elif name == "timeline" and not (docs_dir / TIMELINE_FILE).is_file():
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"the page shows the timeline but docs/{TIMELINE_FILE} does not exist",
+                        f"create docs/{TIMELINE_FILE} (see CONTRIBUTING.md) or remove the marker",
+                    )
                 )
             elif name == "path-overview" and args[0] not in path_ids:
                 problems.append(

@@ -8,7 +8,7 @@ from pathlib import Path
 from .content import PATHS_FILE, SLUG_RE, load_site
 from .errors import ContentError, Problem
 
-PAGE_TEMPLATE = """\
+FRONT_MATTER_TEMPLATE = """\
 ---
 title: {title}
 description: 用一句话说明学完这一课能做什么（10 到 160 个字）。
@@ -39,7 +39,9 @@ prerequisites: []
     author: 作者
     note: 一句话说明。
 ---
+"""
 
+LESSON_BODY = """
 ## 学习目标
 
 - 学完本课，你能……
@@ -58,7 +60,8 @@ prerequisites: []
 
 ## 动手
 
-{notebook_marker}
+<!-- dlpaths:notebook -->
+
 ## 常见误区
 
 - 学习者真正会犯的错误。
@@ -93,6 +96,26 @@ prerequisites: []
 ## 下一步
 
 说明两条路线接下来分别去哪里。
+"""
+
+# A text page (books, tools, advice) has no notebook and no exercises: its own sections,
+# then resources and where to go next.
+TEXT_PAGE_BODY = """
+## 这一页讲什么
+
+一两段话：读者为什么需要这一页、读完能做什么。
+
+## 第一部分
+
+按页面的需要分节；每个事实、数字和日期都附上核实过的来源链接。
+
+## 资源
+
+<!-- dlpaths:resources -->
+
+## 下一步
+
+说明读完这一页接下来去哪里。
 """
 
 NOTEBOOK_TEMPLATE = """\
@@ -157,14 +180,8 @@ def create_topic(
     created = []
     notebook_path = root / "notebooks" / f"{slug}.py"
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(
-        PAGE_TEMPLATE.format(
-            title=title,
-            notebook_line=f"notebook: {slug}.py\n" if notebook else "",
-            notebook_marker="<!-- dlpaths:notebook -->\n" if notebook else "写明读者要动手做什么。\n",
-        ),
-        encoding="utf-8",
-    )
+    front_matter = FRONT_MATTER_TEMPLATE.format(title=title, notebook_line=f"notebook: {slug}.py\n" if notebook else "")
+    page.write_text(front_matter + (LESSON_BODY if notebook else TEXT_PAGE_BODY), encoding="utf-8")
     created.append(page)
     if notebook:
         notebook_path.write_text(NOTEBOOK_TEMPLATE.format(), encoding="utf-8")

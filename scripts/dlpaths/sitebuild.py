@@ -147,6 +147,8 @@ class SiteBuild:
                 return self.components.glossary(base)
             if name == "progress":
                 return self.components.progress(base)
+            if name == "timeline":
+                return self.components.timeline(base)
             raise NotebookError(f"{shown}: unknown marker {match.group(0)}")  # validated earlier
 
         html = MARKER_RE.sub(fill, html)
