@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import pathmap
@@ -30,9 +30,12 @@ LANGUAGE_LABELS = {"zh": "中文", "en": "英文", "both": "中英"}
 
 
 class Components:
-    def __init__(self, template_dir: Path, site: Site, directory_urls: bool = True):
+    def __init__(
+        self, template_dir: Path, site: Site, directory_urls: bool = True, template_cache: BytecodeCache | None = None
+    ):
         self.site = site
         self.env = Environment(
+            bytecode_cache=template_cache,
             loader=FileSystemLoader(str(template_dir)),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,

@@ -39,6 +39,11 @@ def on_config(config):
     return config
 
 
+def on_env(env, config, files):
+    env.bytecode_cache = _current().components.env.bytecode_cache  # the theme's templates, compiled once
+    return env
+
+
 def on_pre_build(config):
     _current().cache_search_entries(config)
     try:

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink
 
@@ -56,7 +57,7 @@ class SiteBuild:
             docs_dir=docs_dir,
             site=site,
             settings=settings,
-            components=Components(template_dir, site),
+            components=Components(template_dir, site, template_cache=template_cache(settings.cache_dir)),
         )
 
     # --- on_config -------------------------------------------------------------------
@@ -176,6 +177,8 @@ class SiteBuild:
     def write_assets(self, site_dir: Path) -> None:
         for name, data in self.figures.items():
             target = site_dir / name
+            if target.is_file():  # named by content hash: an existing file is already right
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         for slug, (_, merged) in self.rendered.items():
@@ -203,6 +206,14 @@ def _pruned_notebook_css(css: str, classes: frozenset[str]) -> str:
     dark = _dark_theme_css()
     dark_vars = cssprune.scope_variables(dark, '[data-md-color-scheme="slate"] .jupyter-wrapper')
     return "\n".join([cssprune.prune(css, set(classes)), cssprune.prune(dark_vars, set(classes))])
+
+
+def template_cache(notebook_cache_dir: Path) -> FileSystemBytecodeCache:
+    """Compiled Jinja templates on disk, keyed by each template's source: every build and every
+    `dlpaths serve` rebuild makes new template environments, and compiling ~60 templates is slow."""
+    directory = notebook_cache_dir.parent / "templates"
+    directory.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(directory))
 
 
 def relative_base(page_url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -38,10 +39,20 @@ class YamlSyntaxError(ValueError):
 
 
 def load_located(text: str, first_line: int = 1) -> Located:
-    """Load YAML text whose first line is `first_line` of its file."""
+    """Load YAML text whose first line is `first_line` of its file.
+
+    Cached by text: `dlpaths serve` reloads every page's front matter on each rebuild, and only
+    the edited file has new text. Callers treat the result as read-only.
+    """
+    return _load_located(text, first_line)
+
+
+@lru_cache(maxsize=1024)
+def _load_located(text: str, first_line: int) -> Located:
+    loader = _JsonLikeLoader(text)
     try:
-        node = yaml.compose(text, Loader=_JsonLikeLoader)
-        data = yaml.load(text, Loader=_JsonLikeLoader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
@@ -49,6 +60,8 @@ def load_located(text: str, first_line: int = 1) -> Located:
         raise YamlSyntaxError(line, problem) from None
     except yaml.YAMLError as exc:  # pragma: no cover - pyyaml always marks its errors
         raise YamlSyntaxError(None, str(exc)) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     if node is not None:
         _collect_lines(node, (), lines, first_line)
