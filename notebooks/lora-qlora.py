@@ -542,7 +542,7 @@ assert rel_error(w1, w_nf4_dq) < rel_error(w1, w_nf4) + 0.005
 # 其余和第 4 节的 LoRA（r=4）完全相同。
 #
 # 另做一个压力测试：把底座量化到 2 位（码值只有 $-1,0,1$，逐张量），它在原任务 A 上已经几乎失效；
-# 再分别看 LoRA 能否在任务 A 上把准确率找回来（LoRA 加在三层上，不换输出层），以及在任务 B 上的表现。
+# 再分别看 LoRA 能否在任务 A 上把准确率找回来（LoRA 仍加在 `fc1`、`fc2` 上，输出层保持预训练的 float32 权重不动），以及在任务 B 上的表现。
 
 # %%
 acc_lora_fp32 = accuracy(lora_models[4], xb_test, yb_test)
