@@ -88,7 +88,7 @@ print(show(int(test_idx[0]), T_ALL[test_idx[0]].tolist()), "(correct answer)")
 
 # %%
 class Policy(nn.Module):
-    def __init__(self, hidden=128):
+    def __init__(self, hidden=64):
         super().__init__()
         n_in = 3 + LENGTH * N_DIGITS + LENGTH * N_DIGITS + LENGTH
         self.net = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
