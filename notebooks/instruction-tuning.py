@@ -474,27 +474,35 @@ for b, e in dpo_evals.items():
 #
 # 胜率（win rate）= 从新策略和 SFT 模型各抽一条回答，隐藏评分更高的一方获胜、平局各算半场，
 # 新策略获胜的概率；SFT 对自己的胜率恰好是 50%。横轴是新策略偏离 SFT 模型的 KL 散度。
+# 右图把“真实目标”（隐藏评分）和“代理目标”（奖励模型打分）相对 SFT 的提升画在一起：
+# 两者同步上升，说明优化奖励模型确实在优化人想要的东西；两者分叉，就是过度优化的信号。
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10.5, 4))
-for name, evals, marker in [("RLHF（策略梯度 + KL）", rlhf_evals, "o-"), ("DPO", dpo_evals, "s--")]:
+for name, evals, marker, offset in [("RLHF（策略梯度 + KL）", rlhf_evals, "o-", (4, -12)),
+                                   ("DPO", dpo_evals, "s--", (4, 6))]:
     kls = [0.0] + [e["kl"] for e in evals.values()]
     wins = [sft_eval["win"]] + [e["win"] for e in evals.values()]
     axes[0].plot(kls, wins, marker, label=name)
     for b, e in evals.items():
-        axes[0].annotate(f"β={b}", (e["kl"], e["win"]), textcoords="offset points", xytext=(4, -12), fontsize=8)
+        axes[0].annotate(f"β={b}", (e["kl"], e["win"]), textcoords="offset points", xytext=offset, fontsize=8)
 axes[0].axhline(0.5, color="gray", lw=0.8, ls=":")
 axes[0].set_xlabel("KL(π ‖ π_SFT)（nats，留出提示上平均）")
 axes[0].set_ylabel("隐藏规则下对 SFT 的胜率")
-axes[0].set_title("离参考模型越远，胜率越高")
+axes[0].set_title("胜率与 KL 的权衡")
 axes[0].legend()
-kls = [e["kl"] for e in rlhf_evals.values()]
-axes[1].plot(kls, [e["reward"] for e in rlhf_evals.values()], "o-", label="奖励模型打分（代理目标）")
-axes[1].plot(kls, [e["score"] - sft_eval["score"] for e in rlhf_evals.values()], "s-",
-             label="隐藏评分相对 SFT 的提升（真实目标）")
+for name, evals, color in [("RLHF", rlhf_evals, "C0"), ("DPO", dpo_evals, "C1")]:
+    kls = [0.0] + [e["kl"] for e in evals.values()]
+    sft_r = learned_reward_of(sft)
+    axes[1].plot(kls, [0.0] + [e["score"] - sft_eval["score"] for e in evals.values()], "o-", color=color,
+                 label=f"{name}：隐藏评分的提升（真实目标）")
+    axes[1].plot(kls, [0.0] + [e["reward"] - sft_r for e in evals.values()], "s:", color=color,
+                 label=f"{name}：奖励模型打分的提升（代理目标）")
+axes[1].axhline(0, color="gray", lw=0.8, ls=":")
 axes[1].set_xlabel("KL(π ‖ π_SFT)")
-axes[1].set_title("RLHF：代理奖励与真实评分")
-axes[1].legend()
+axes[1].set_ylabel("相对 SFT 模型的提升")
+axes[1].set_title("代理奖励与真实评分")
+axes[1].legend(fontsize=8)
 plt.tight_layout()
 plt.show()
 
@@ -512,13 +520,15 @@ assert rlhf_evals[1.0]["kl"] < rlhf_evals[0.03]["kl"]
 #
 # DPO 推导的关键一步是：KL 正则化目标的最优策略满足 $r(x,y)=\beta\log\frac{\pi^*(y\mid x)}{\pi_\text{ref}(y\mid x)}+\beta\log Z(x)$。
 # 所以训练好的 DPO 策略自带一个**隐式奖励** $\hat r(x,y)=\beta\log\frac{\pi_\theta(y\mid x)}{\pi_\text{ref}(y\mid x)}$。
-# 下面（1）在一个留出提示上用奖励模型算出精确最优策略 $\pi^*\propto\pi_\text{ref}\,e^{r/\beta}$，核对目标函数在 $\pi^*$ 处等于 $\beta\log Z$；
+# 下面（1）在 SFT 模型答对概率最接近一半的那个留出提示上，用奖励模型算出精确最优策略 $\pi^*\propto\pi_\text{ref}\,e^{r/\beta}$，核对目标函数在 $\pi^*$ 处等于 $\beta\log Z$；
 # （2）用 DPO 的隐式奖励去判断留出偏好对，和奖励模型比一比。
 
 # %%
 with torch.no_grad():
     beta_star = 0.3
-    j = 0
+    # the held-out prompt on which the SFT model is closest to a coin flip between right and wrong
+    p_correct_sft = ref_logp_test.exp()[S_ALL[test_idx] == LENGTH]
+    j = int(torch.argmin((p_correct_sft - 0.5).abs()))
     r_j, lref_j = R_TEST[j].double(), ref_logp_test[j].double()
     log_z = torch.logsumexp(lref_j + r_j / beta_star, 0)
     l_star = lref_j + r_j / beta_star - log_z
@@ -546,14 +556,17 @@ with torch.no_grad():
 print(f"held-out pair accuracy: reward model {rm_acc:.1%}, DPO implicit reward {implicit_acc:.1%}")
 
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
-order = torch.argsort(p_star, descending=True)[:12]
+order = torch.argsort(torch.maximum(p_star, lref_j.exp()), descending=True)[:10]
 labels = [" ".join(map(str, ALL_Y[o].tolist())) for o in order]
-ax.bar(np.arange(12) - 0.2, lref_j.exp()[order].numpy(), 0.4, label="π_SFT")
-ax.bar(np.arange(12) + 0.2, p_star[order].numpy(), 0.4, label=f"π*（β={beta_star}）")
-ax.set_xticks(range(12), labels, rotation=45)
+ax.bar(np.arange(10) - 0.2, lref_j.exp()[order].numpy(), 0.4, label="π_SFT")
+ax.bar(np.arange(10) + 0.2, p_star[order].numpy(), 0.4, label=f"π*（β={beta_star}）")
+ax.set_xticks(range(10), labels, rotation=45)
 ax.set_ylabel("概率")
 target_j = " ".join(map(str, T_ALL[test_idx[j]].tolist()))
-ax.set_title(f"{show(int(test_idx[j]), T_ALL[test_idx[j]].tolist()).split('→')[0]}：最优策略把概率挪向高奖励回答（正确答案 {target_j}）")
+prompt_j = show(int(test_idx[j]), T_ALL[test_idx[j]].tolist()).split("→")[0].strip()
+ax.set_title(f"提示“{prompt_j}”（正确答案 {target_j}）：π* 按奖励重新加权")
+print(f"prompt {prompt_j}: P(correct) under SFT {float(p_correct_sft[j]):.3f}, under pi* "
+      f"{float(p_star[S_ALL[test_idx[j]] == LENGTH].sum()):.3f}")
 ax.legend()
 plt.tight_layout()
 plt.show()
