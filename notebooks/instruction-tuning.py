@@ -83,7 +83,7 @@ print(show(int(test_idx[0]), T_ALL[test_idx[0]].tolist()), "(correct answer)")
 #
 # 策略网络在第 $t$ 步的输入是：指令和三个输入数字的独热编码、已经生成的 $y_{<t}$（没生成的位置填 0）
 # 和位置 $t$ 的独热编码，输出下一个数字的 5 个 logits。`log_prob` 用教师强制一次算出整句的
-# $\log\pi(y\mid x)=\sum_t\log\pi(y_t\mid x,y_{<t})$；`exact_dist` 把 125 个回答全部喂进去，
+# $\log\pi(y\mid x)=\sum_t\log\pi(y_t\mid x,y_{<t})$；`exact_logp` 把 125 个回答全部喂进去，
 # 得到每个提示下完整的回答分布。
 
 # %%
@@ -384,17 +384,19 @@ print(f"{'SFT':>6} {0:6.3f} {learned_reward_of(sft):10.2f} {sft_eval['score']:6.
       f"{sft_eval['win']:11.1%}")
 for b, e in rlhf_evals.items():
     print(f"{b:6.2f} {e['kl']:6.3f} {e['reward']:10.2f} {e['score']:6.2f} {e['correct']:8.1%} {e['win']:11.1%}")
-print(f"elapsed so far: {time.time() - start_time:.1f} s, cpu {time.process_time():.1f} s")
 
 # %% [markdown]
 # ### 6. DPO：不训练奖励模型、不采样，直接在偏好对上训练
 #
 # DPO 的损失只需要策略和参考模型在偏好对上的对数概率：
-# $-\log\sigma\Big(\beta\big[\log\tfrac{\pi_\theta(y_w\mid x)}{\pi_\text{ref}(y_w\mid x)}
-# -\log\tfrac{\pi_\theta(y_l\mid x)}{\pi_\text{ref}(y_l\mid x)}\big]\Big)$。
+#
+# $$-\log\sigma(\beta h),\qquad h=\log\frac{\pi_\theta(y_w\mid x)}{\pi_\text{ref}(y_w\mid x)}-\log\frac{\pi_\theta(y_l\mid x)}{\pi_\text{ref}(y_l\mid x)}.$$
+#
 # 先把它写成函数，用有限差分核对自动求导给出的梯度（float64），再核对课文推出的梯度公式
-# $\nabla_\theta L=-\beta\,\sigma(-\beta h)\,\big[\nabla_\theta\log\pi_\theta(y_w\mid x)-\nabla_\theta\log\pi_\theta(y_l\mid x)\big]$
-# （$h$ 是方括号里的对数比之差），最后在与奖励模型**完全相同**的偏好对上训练。
+#
+# $$\nabla_\theta L=-\beta\,\sigma(-\beta h)\,\big[\nabla_\theta\log\pi_\theta(y_w\mid x)-\nabla_\theta\log\pi_\theta(y_l\mid x)\big],$$
+#
+# 最后在与奖励模型**完全相同**的偏好对上训练。
 
 # %%
 def dpo_loss(policy, ref_w, ref_l, i, yw, yl, beta):
