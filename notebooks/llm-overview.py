@@ -74,6 +74,7 @@ print(f"train {len(train_ids):,} / validation {len(val_ids):,} characters")
 # 按 Kaplan 等人的习惯，参数量 $N$ 只数**非嵌入参数**（non-embedding parameters）：
 # 不算字符嵌入、位置嵌入和输出层（输出层就是“反嵌入”矩阵）。一个块里的矩阵大约有 $12d^2$ 个参数
 # （注意力 $4d^2$，前馈层 $8d^2$），所以 2 层的模型 $N \approx 24 d^2$。
+# 下面的表和图列出每个模型的参数构成：模型越小，嵌入和输出层占的比例越大，最小的模型里非嵌入参数还不到一半。
 
 # %%
 BLOCK = 64  # context length in characters
@@ -115,10 +116,30 @@ def non_embedding_params(model):
 
 
 WIDTHS = [6, 10, 16, 26, 40, 64]
+shares = []
 for d in WIDTHS:
     m = TinyGPT(d)
     total = sum(p.numel() for p in m.parameters())
+    embed = m.tok_embed.weight.numel() + m.pos_embed.weight.numel()
+    head = sum(p.numel() for p in m.head.parameters())
+    shares.append((non_embedding_params(m), embed, head))
     print(f"d={d:>3}: N (non-embedding) = {non_embedding_params(m):>7,}   all parameters = {total:>7,}   24*d^2 = {24 * d * d:>7,}")
+
+fig, ax = plt.subplots(figsize=(7.5, 3.8))
+parts = np.array(shares, dtype=float)
+fractions = parts / parts.sum(axis=1, keepdims=True)
+labels = [f"d={d}" for d in WIDTHS]
+bottom = np.zeros(len(WIDTHS))
+for column, (name, color) in enumerate([("非嵌入参数 N（注意力、前馈、层归一化）", "tab:blue"),
+                                        ("字符嵌入 + 位置嵌入", "tab:orange"), ("输出层（反嵌入）", "tab:gray")]):
+    ax.bar(labels, fractions[:, column] * 100, bottom=bottom, color=color, label=name)
+    bottom += fractions[:, column] * 100
+ax.set_ylabel("占全部参数的比例（%）")
+ax.set_title("模型越小，嵌入和输出层占的比例越大", fontsize=11)
+ax.set_ylim(0, 100)
+ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ### 2. 每个词元的计算量：验证 C ≈ 6N
@@ -259,40 +280,52 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ### 5. 损失与计算量
+# ### 5. 损失与数据量、计算量
 #
-# 训练过程中记下的验证损失，换成横轴“已花的计算量” $C \approx 6ND$（$D$ 是已处理的字符数），
-# 每个模型就是一条曲线。所有曲线的下包络（每个计算量下最低的那个点）就是“这点算力能换到的最好损失”。
+# 左图是训练过程中记下的验证损失，横轴是已处理的字符数 $D$：在同样多的数据上，大模型的损失降得更快、更低，
+# 这就是 Kaplan 等人说的“大模型样本效率更高”。右图把横轴换成已花的计算量 $C \approx 6ND$，
+# 每个模型是一条曲线。所有曲线的下包络（每个计算量下最低的那个点）就是“这点算力能换到的最好损失”。
 # 计算量小时，小模型更划算：它走得快；计算量大时，大模型反超。
 # 注意：中途的检查点学习率还没降下来，比“按这么多步专门训练一个模型”的损失要高一些，下面的曲线只作定性参考。
 
 # %%
-fig, ax = plt.subplots(figsize=(6.8, 4.2))
+fig, (ax_d, ax_c) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
 colors = plt.cm.viridis(np.linspace(0, 0.9, len(runs)))
 frontier = []
 for r, c in zip(runs, colors):
-    compute = np.array([6 * r["N"] * tokens for tokens, _ in r["curve"]])
+    tokens = np.array([t for t, _ in r["curve"]], dtype=float)
     losses = np.array([loss for _, loss in r["curve"]])
-    ax.loglog(compute, losses, "o-", color=c, markersize=4, label=f"N = {r['N']:,}")
+    compute = 6 * r["N"] * tokens
+    ax_d.semilogx(tokens, losses, "o-", color=c, markersize=4, label=f"N = {r['N']:,}")
+    ax_c.loglog(compute, losses, "o-", color=c, markersize=4)
     frontier += list(zip(compute, losses, [r["N"]] * len(compute)))
 frontier.sort()
 best, envelope = float("inf"), []
-for compute, loss, n in frontier:
+for compute, loss, size in frontier:
     if loss < best:
         best = loss
-        envelope.append((compute, loss, n))
-ax.loglog([e[0] for e in envelope], [e[1] for e in envelope], "k--", lw=1, label="下包络")
-ax.set_xlabel("训练计算量 C = 6ND（浮点运算次数，对数坐标）")
-ax.set_ylabel("验证集损失（nats/字符）")
-ax.set_title("同样的算力，开始时小模型好，之后大模型好", fontsize=11)
-ax.legend(fontsize=8, ncol=2)
+        envelope.append((compute, loss, size))
+ax_c.loglog([e[0] for e in envelope], [e[1] for e in envelope], "k--", lw=1, label="下包络")
+ax_d.set_xlabel("已训练的字符数 D（对数坐标）")
+ax_d.set_ylabel("验证集损失（nats/字符）")
+ax_d.set_title("同样的数据，大模型学到更低的损失", fontsize=11)
+ax_d.legend(fontsize=8)
+ax_c.set_xlabel("训练计算量 C = 6ND（浮点运算次数，对数坐标）")
+ax_c.set_title("同样的算力，开始时小模型好，之后大模型好", fontsize=11)
+ax_c.legend(fontsize=8)
+for ax in (ax_d, ax_c):
+    ax.yaxis.set_major_formatter(plt.FormatStrFormatter("%.1f"))
+    ax.yaxis.set_minor_formatter(plt.FormatStrFormatter("%.1f"))
 fig.tight_layout()
 plt.show()
 
 owners = []
-for _, _, n in envelope:
-    if not owners or owners[-1] != n:
-        owners.append(n)
+for _, _, size in envelope:
+    if not owners or owners[-1] != size:
+        owners.append(size)
 print("models on the envelope, in order of compute:", [f"{n:,}" for n in owners])
+same_data = [(small[1], large[1]) for small, large in zip(runs[0]["curve"], runs[-1]["curve"])]
+print("smallest vs largest model at the same number of characters:", ", ".join(f"{a:.2f}/{b:.2f}" for a, b in same_data))
+assert all(large < small for small, large in same_data), same_data
 assert len(set(owners)) >= 3 and owners[0] < owners[-1] == N.max(), owners  # the best model grows with the compute budget
 print(f"whole notebook: {time.time() - notebook_start:.1f} s")
