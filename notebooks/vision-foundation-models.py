@@ -373,7 +373,7 @@ for label, model in [("random init", ViT()), ("trained, 500 images", models[("Vi
     pos_stats[label] = (near, far, mean_pair(sim, corners), mean_pair(sim, centre))
     print(f"{label:<22} mean cosine: neighbours {near:+.2f}, distance >= 3 {far:+.2f}, "
           f"among the 4 corners {pos_stats[label][2]:+.2f}, among the 4 centre patches {pos_stats[label][3]:+.2f}")
-assert pos_stats["trained, 4000 images"][2] > pos_stats["random init"][2] + 0.2
+assert pos_stats["trained, 4000 images"][2] > pos_stats["random init"][2] + 0.15
 
 sim = pos_similarity(vit)
 tiles = np.full((4 * 5 - 1, 4 * 5 - 1), np.nan)  # 4 x 4 tiles of 4 x 4 cells, NaN gutters
