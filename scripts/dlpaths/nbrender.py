@@ -212,6 +212,27 @@ def externalize_figures(html: str, slug: str, base: str) -> tuple[str, dict[str,
     return _INLINE_FIGURE_RE.sub(to_file, html), files
 
 
+_PAGE_LINK_RE = re.compile(r'href="([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?"')
+
+
+def link_pages(html: str, page_href) -> tuple[str, list[str]]:
+    """Point `[text](other-topic.md)` links in notebook text cells at the built pages, as MkDocs does
+    for the page itself. `page_href(slug)` gives the address, or None for an unknown topic.
+
+    Returns the new HTML and the unknown slugs.
+    """
+    unknown: list[str] = []
+
+    def to_page(match: re.Match) -> str:
+        href = page_href(match.group(1))
+        if href is None:
+            unknown.append(match.group(1))
+            return match.group(0)
+        return f'href="{href}{match.group(2) or ""}"'
+
+    return _PAGE_LINK_RE.sub(to_page, html), unknown
+
+
 # A photograph (many colours, smooth gradients) goes out as JPEG only when that at least halves it:
 # plots stay lossless-looking palette PNGs, where JPEG would blur lines and text.
 JPEG_QUALITY = 82

@@ -25,7 +25,7 @@ from .content import MARKER_RE, Site, Topic, load_site
 from .errors import NotebookError
 from .glossary import write_user_dictionary
 from .mathrender import render_arithmatex
-from .nbrender import RenderedNotebook, externalize_figures, render
+from .nbrender import RenderedNotebook, externalize_figures, link_pages, render
 from .paths import client_data, nav_order
 from .searchcache import SearchEntryCache
 from .typography import join_cjk_lines
@@ -169,8 +169,18 @@ class SiteBuild:
         marker_at = html.find("dlpaths:notebook")
         _attach_headings_to_toc(page, html[:marker_at], rendered)
         body, figures = externalize_figures(rendered.html, topic.slug, base)
+        body, unknown = link_pages(body, lambda slug: self._page_href(slug, base))
+        if unknown:
+            raise NotebookError(
+                f"notebooks/{topic.notebook}: links to unknown page(s) {', '.join(sorted(set(unknown)))}.md; "
+                "link other topics as [text](slug.md) with the file name of a page in docs/topics/"
+            )
         self.figures.update(figures)
         return self.components.notebook(topic, body, merged.metadata.get("dlpaths", {}), base)
+
+    def _page_href(self, slug: str, base: str) -> str | None:
+        topic = self.site.topics.get(slug)
+        return None if topic is None else base + self.components.env.filters["page"](topic.url)
 
     # --- on_post_build ---------------------------------------------------------------
 
