@@ -240,7 +240,7 @@ fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.plot([256 + k for k in checkpoints], bytes_per_token, "o-")
 ax.set_xlabel("词表大小（256 个字节 + 合并次数）")
 ax.set_ylabel("每个词元平均覆盖的字节数")
-ax.set_title("测试文本上的压缩率：前几百次合并收益最大", fontsize=11)
+ax.set_title("测试文本上的压缩率：越往后，每次合并带来的压缩越少", fontsize=11)
 ax.grid(alpha=0.3)
 fig.tight_layout()
 plt.show()
@@ -343,6 +343,22 @@ for name, model in [("causal", gpt_demo), ("bidirectional", bert_demo)]:
     else:
         assert changed.all()
 
+# the "allowed" matrices for one padded sentence: 8 real bytes followed by 3 [PAD]
+example = torch.tensor([list(b"To be or") + [PAD] * 3])
+labels_ = list("To be or") + ["PAD"] * 3
+fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+for ax, (name, model) in zip(axes, [("因果掩码 + 填充掩码（GPT 式）", gpt_demo), ("双向 + 填充掩码（BERT 式）", bert_demo)]):
+    allowed = model.attention_mask(example)[0, 0] if model.causal else model.attention_mask(example)[0, 0].expand(11, 11)
+    ax.imshow(allowed.numpy(), cmap="Greys_r", vmin=-0.3, vmax=1)
+    ax.set_xticks(range(11), [c if c != " " else "␣" for c in labels_], fontsize=8)
+    ax.set_yticks(range(11), [c if c != " " else "␣" for c in labels_], fontsize=8)
+    ax.set_xlabel("键（被看的位置）")
+    ax.set_title(name, fontsize=10)
+axes[0].set_ylabel("查询（正在计算的位置）")
+fig.suptitle("注意力掩码：白色 = 允许看，深色 = 屏蔽", fontsize=11)
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
 # ### 4. 两种预训练目标
 #
@@ -434,7 +450,7 @@ plt.show()
 assert gpt_curve[-1][2] < unigram - 0.6 and bert_curve[-1][2] < unigram - 0.6
 
 # %% [markdown]
-# 注意掩码模型的曲线：前几百步几乎停在“只看字节频率”的水平，之后才开始下降。
+# 注意掩码模型的曲线：前 150 步左右一直徘徊在“只看字节频率”的水平附近，之后才开始明显下降。
 # 因果模型的每个位置都是一个训练样本，而且当前字节本身就对下一个字节很有提示作用；
 # 掩码模型每段只有约 15% 的位置提供训练信号，被遮住的位置本身又不含信息，必须先学会“去看旁边”。
 # 两条曲线的纵轴数值不能直接比：它们衡量的是两个不同的任务。下面换成同一把尺子。
@@ -489,6 +505,7 @@ assert gpt_probe["next"] > bert_probe["next"] + 0.08  # continuing text is what 
 #
 # 下面从填空题里各挑几个“一个模型对、另一个模型错”的例子（`_` 是要填的位置），看右边的上下文怎样起作用。
 # 最后让因果模型从一个开头续写——它天生会做这件事；掩码模型没有“从左到右”的训练，不能直接这样用。
+# 这个模型只有一层、只训练了 600 步，拼写还很不稳，但已经能看出单词、空格和标点的节奏。
 
 # %%
 def fill_examples(n=2000, seed=3, show=3):
@@ -626,7 +643,7 @@ ax.set_xscale("log", base=2)
 ax.set_xticks(LABELS_PER_CLASS, [str(n) for n in LABELS_PER_CLASS])
 ax.set_xlabel("每类带标签的句子数")
 ax.set_ylabel("测试准确率（%）")
-ax.set_title("语序判断：标签越少，预训练的帮助越明显（误差线：2 个种子的标准差）", fontsize=10)
+ax.set_title("语序判断：预训练 + 微调与从零训练（误差线：2 个种子的标准差）", fontsize=10)
 ax.legend(fontsize=9)
 fig.tight_layout()
 plt.show()
