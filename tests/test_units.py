@@ -353,13 +353,22 @@ def test_search_index_is_rewritten_as_utf8_with_the_same_content(tmp_path):
     (tmp_path / "search").mkdir()
     data = {
         "config": {"separator": "[\\s\\u200b]+"},
-        "docs": [{"location": "a/", "title": "反向传播", "text": "链式\u200b法则 <p>x</p>"}],
+        "docs": [
+            {"location": "a/", "title": "反向传播", "text": "链式\u200b法则 <p>x</p>"},
+            {
+                "location": "a/#b",
+                "title": "代码",
+                "text": "<p>用 <code>torch.nn</code></p> <pre><code>x = 1\n</code></pre>",
+            },
+        ],
     }
     path = tmp_path / "search" / "search_index.json"
     path.write_text(json.dumps(data))
     before, after = compact_search_index(tmp_path)
     assert after < before == len(json.dumps(data))
-    assert json.loads(path.read_text(encoding="utf-8")) == data
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["config"] == data["config"] and written["docs"][0] == data["docs"][0]
+    assert written["docs"][1]["text"] == "<p>用 <code>torch.nn</code></p>"  # inline code stays, blocks go
     assert "反向传播" in path.read_text(encoding="utf-8")
     assert compact_search_index(tmp_path / "missing") is None
 

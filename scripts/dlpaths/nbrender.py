@@ -59,20 +59,44 @@ class RenderedNotebook:
         return cls(data["html"], tuple(Heading(**h) for h in data["headings"]), data["css"])
 
 
-def render(notebook: nbformat.NotebookNode, name: str, taken_ids: set[str], cache_dir: Path | None) -> RenderedNotebook:
-    """Render a notebook with outputs; ids already used on the page are avoided."""
-    payload = json.dumps(notebook, sort_keys=True) + RENDERER_VERSION + json.dumps(sorted(taken_ids))
+def render(
+    notebook: nbformat.NotebookNode,
+    name: str,
+    taken_ids: set[str],
+    cache_dir: Path | None,
+    digest: str | None = None,
+) -> RenderedNotebook:
+    """Render a notebook with outputs; ids already used on the page are avoided.
+
+    `digest` is the sha256 of the notebook's content when the caller already has it.
+    """
+    digest = digest or hashlib.sha256(json.dumps(notebook, sort_keys=True).encode()).hexdigest()
+    payload = digest + RENDERER_VERSION + json.dumps(sorted(taken_ids))
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+    if key in _recent_renders:
+        return _recent_renders[key]
     cached = cache_dir / f"render-{key}.json" if cache_dir else None
     if cached and cached.is_file():
         cached.touch()  # recently used: kept by _prune_renders
-        return RenderedNotebook.from_json(cached.read_text(encoding="utf-8"))
-    rendered = _render(notebook, name, set(taken_ids))
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(rendered.to_json(), encoding="utf-8")
-        _prune_renders(cached.parent)
+        rendered = RenderedNotebook.from_json(cached.read_text(encoding="utf-8"))
+    else:
+        rendered = _render(notebook, name, set(taken_ids))
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(rendered.to_json(), encoding="utf-8")
+            _prune_renders(cached.parent)
+    _remember(key, rendered)
     return rendered
+
+
+# Renders of this process by key: `dlpaths serve` rebuilds every page on each change.
+_recent_renders: dict[str, RenderedNotebook] = {}
+
+
+def _remember(key: str, rendered: RenderedNotebook, limit: int = 256) -> None:
+    if len(_recent_renders) >= limit:
+        _recent_renders.pop(next(iter(_recent_renders)))
+    _recent_renders[key] = rendered
 
 
 def _prune_renders(cache_dir: Path, keep_days: float = 14) -> None:

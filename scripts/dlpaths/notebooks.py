@@ -317,6 +317,36 @@ def load_executed(job: Job) -> nbformat.NotebookNode:
     return nbformat.read(job.output, as_version=4)
 
 
+@dataclass(frozen=True)
+class MergedNotebook:
+    notebook: nbformat.NotebookNode  # current cells with the cached run's outputs; shared, do not change
+    download: str  # the .ipynb text readers download
+    digest: str  # sha256 of the notebook's content
+
+
+def merged_notebook(job: Job) -> MergedNotebook:
+    """The source merged with its cached outputs, and the .ipynb text readers download.
+
+    Cached by both files' modification time and size, as `dlpaths serve` rebuilds every page in
+    one process; the notebook returned is shared, so callers must not change it.
+    """
+    source, output = job.source.stat(), job.output.stat()
+    return _merged_notebook(
+        job.source, source.st_mtime_ns, source.st_size, job.output, output.st_mtime_ns, output.st_size
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _merged_notebook(
+    source: Path, source_mtime: int, source_size: int, output: Path, output_mtime: int, output_size: int
+) -> MergedNotebook:
+    merged = merge_outputs(read_source(source), nbformat.read(output, as_version=4))
+    download = nbformat.from_dict(json.loads(json.dumps(merged)))
+    download.metadata.pop("dlpaths", None)
+    digest = hashlib.sha256(json.dumps(merged, sort_keys=True).encode()).hexdigest()
+    return MergedNotebook(merged, nbformat.writes(download), digest)
+
+
 def merge_outputs(source: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Current cells (so prose edits show at once) with the outputs of the cached run."""
     merged = nbformat.from_dict(json.loads(json.dumps(source)))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.structure.toc import AnchorLink
@@ -44,7 +43,7 @@ class SiteBuild:
     settings: notebooks.Settings
     components: Components
     jobs: dict[str, notebooks.Job] = field(default_factory=dict)  # notebook file name -> job
-    rendered: dict[str, tuple[RenderedNotebook, nbformat.NotebookNode]] = field(default_factory=dict)
+    rendered: dict[str, tuple[RenderedNotebook, str]] = field(default_factory=dict)  # slug -> (page part, .ipynb text)
     figures: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> figure file
     search_cache: SearchEntryCache | None = None
 
@@ -161,11 +160,10 @@ class SiteBuild:
         job = self.jobs.get(topic.notebook)
         if job is None or not job.output.is_file():
             raise NotebookError(f"notebooks/{topic.notebook}: not executed; run the build again")
-        source = notebooks.read_source(job.source)
-        merged = notebooks.merge_outputs(source, notebooks.load_executed(job))
+        merged = notebooks.merged_notebook(job)
         taken = set(_ID_RE.findall(html))
-        rendered = render(merged, topic.notebook, taken, self.settings.cache_dir / "rendered")
-        self.rendered[topic.slug] = (rendered, merged)
+        rendered = render(merged.notebook, topic.notebook, taken, self.settings.cache_dir / "rendered", merged.digest)
+        self.rendered[topic.slug] = (rendered, merged.download)
         marker_at = html.find("dlpaths:notebook")
         _attach_headings_to_toc(page, html[:marker_at], rendered)
         body, figures = externalize_figures(rendered.html, topic.slug, base)
@@ -176,7 +174,7 @@ class SiteBuild:
                 "link other topics as [text](slug.md) with the file name of a page in docs/topics/"
             )
         self.figures.update(figures)
-        return self.components.notebook(topic, body, merged.metadata.get("dlpaths", {}), base)
+        return self.components.notebook(topic, body, merged.notebook.metadata.get("dlpaths", {}), base)
 
     def _page_href(self, slug: str, base: str) -> str | None:
         topic = self.site.topics.get(slug)
@@ -191,12 +189,10 @@ class SiteBuild:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        for slug, (_, merged) in self.rendered.items():
+        for slug, (_, download) in self.rendered.items():
             target = site_dir / "notebooks" / f"{slug}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            download = nbformat.from_dict(json.loads(json.dumps(merged)))
-            download.metadata.pop("dlpaths", None)
-            nbformat.write(download, target)
+            target.write_text(download, encoding="utf-8")
         if self.rendered:
             css_path = site_dir / NOTEBOOK_CSS
             css_path.parent.mkdir(parents=True, exist_ok=True)
