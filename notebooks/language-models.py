@@ -1,5 +1,7 @@
 # ---
 # jupyter:
+#   dlpaths:
+#     cores: 2
 #   jupytext:
 #     formats: py:percent
 #   kernelspec:

@@ -254,3 +254,41 @@ def test_run_prints_a_notebook_output_in_the_build_environment(tmp_path, capfd):
     assert f"threads {notebooks.KERNEL_THREADS} Agg" in capfd.readouterr().out
     assert main(["--root", str(tmp_path), "run", "missing"]) == 1
     assert "notebooks/missing.py: no such notebook" in capfd.readouterr().err
+
+
+def test_declared_cores_must_be_a_small_whole_number(tmp_path):
+    notebook = percent(BASE)
+    assert notebooks.declared_cores(notebook, tmp_path / "n.py") == 1
+    notebook.metadata["dlpaths"] = {"cores": 2}
+    assert notebooks.declared_cores(notebook, tmp_path / "n.py") == 2
+    notebook.metadata["dlpaths"] = {"cores": "two"}
+    with pytest.raises(NotebookError, match=r"n\.py: 'cores: two' in the jupytext header must be a whole number"):
+        notebooks.declared_cores(notebook, tmp_path / "n.py")
+
+
+def test_a_notebook_declaring_all_cores_runs_alone(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    running: list[str] = []
+    overlaps: list[tuple[str, ...]] = []
+    lock = threading.Lock()
+
+    def fake_execute(job, settings):
+        with lock:
+            running.append(job.name)
+            overlaps.append(tuple(sorted(running)))
+        time.sleep(0.05)
+        with lock:
+            running.remove(job.name)
+        return 0.05
+
+    monkeypatch.setattr(notebooks, "_execute_one", fake_execute)
+    settings = notebooks.Settings(root=tmp_path, cache_dir=tmp_path / "cache", workers=2)
+    jobs = [notebooks.Job(tmp_path / f"n{i}.py", "k", tmp_path / f"n{i}.ipynb") for i in range(4)]
+    jobs.insert(2, notebooks.Job(tmp_path / "big.py", "k", tmp_path / "big.ipynb", cores=2))
+    lines: list[str] = []
+    notebooks.execute_all(jobs, settings, report=lines.append)
+    assert [overlap for overlap in overlaps if "big.py" in overlap] == [("big.py",)]
+    assert "big.py: started" in lines[1]  # it starts first
+    assert any(len(overlap) == 2 for overlap in overlaps)  # the others still run side by side

@@ -8,6 +8,7 @@ back into the current source when the page is rendered.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -18,6 +19,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -60,6 +62,7 @@ class Job:
     source: Path
     key: str
     output: Path
+    cores: int = 1  # cores the notebook keeps busy (jupytext header `dlpaths: {cores: 2}`)
 
     @property
     def name(self) -> str:
@@ -169,8 +172,23 @@ def plan(sources: Iterable[Path], settings: Settings) -> list[Job]:
         notebook = read_source(source)
         key = cache_key(notebook, environment, declared_data_files(notebook, settings.root, source))
         output = settings.cache_dir / f"{source.stem}-{key[:20]}.ipynb"
-        jobs.append(Job(source=source, key=key, output=output))
+        jobs.append(Job(source=source, key=key, output=output, cores=declared_cores(notebook, source)))
     return jobs
+
+
+def declared_cores(notebook: nbformat.NotebookNode, source: Path) -> int:
+    """How many cores a notebook keeps busy (jupytext header `dlpaths: {cores: 2}`, default 1).
+
+    A notebook that sets torch.set_num_threads(2) itself declares it, so the build does not run
+    another notebook beside it and its time stays within budget.
+    """
+    cores = notebook.metadata.get("dlpaths", {}).get("cores", 1)
+    if not isinstance(cores, int) or isinstance(cores, bool) or not 1 <= cores <= 8:
+        raise NotebookError(
+            f"{source}: 'cores: {cores}' in the jupytext header must be a whole number from 1 to 8 "
+            "(the threads the notebook sets, e.g. torch.set_num_threads(2) -> cores: 2)"
+        )
+    return cores
 
 
 def stale(jobs: Iterable[Job]) -> list[Job]:
@@ -198,13 +216,17 @@ def execute_all(
     failures: list[str] = []
     timings: dict[str, float] = {}
     done = 0
+    cores = _Cores(workers)
     with ThreadPoolExecutor(max_workers=workers) as pool:
 
         def run(job: Job) -> float:
-            report(f"[notebooks] {job.name}: started ({time.monotonic() - started:.0f} s so far)")
-            return _execute_one(job, settings)
+            with cores.taken(min(job.cores, workers)):
+                report(f"[notebooks] {job.name}: started ({time.monotonic() - started:.0f} s so far)")
+                return _execute_one(job, settings)
 
-        futures = {pool.submit(run, job): job for job in jobs}
+        # Notebooks that need several cores start first, before the single-core ones fill the machine.
+        ordered = sorted(jobs, key=lambda job: -job.cores)
+        futures = {pool.submit(run, job): job for job in ordered}
         for future in as_completed(futures):
             job = futures[future]
             done += 1
@@ -224,6 +246,26 @@ def execute_all(
     if failures:
         raise NotebookError("\n\n".join(failures))
     return timings
+
+
+class _Cores:
+    """Counts free cores; a notebook waits until the cores it declared are free."""
+
+    def __init__(self, total: int):
+        self.free = total
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, count: int):
+        with self.changed:
+            self.changed.wait_for(lambda: self.free >= count)
+            self.free -= count
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.free += count
+                self.changed.notify_all()
 
 
 def _execute_one(job: Job, settings: Settings) -> float:
