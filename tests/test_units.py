@@ -496,3 +496,19 @@ def test_check_reports_math_in_notebook_headings():
     )
     [problem] = _math_in_headings("rl.py", notebook)
     assert problem.startswith("notebooks/rl.py: math in the heading '### 2. 最优价值 $V^*$'")
+
+
+def test_notebook_code_keeps_coloured_tokens_and_drops_plain_spans():
+    from bs4 import BeautifulSoup
+    from dlpaths.nbrender import _use_material_code_blocks
+
+    wrapper = BeautifulSoup(
+        '<div class="jupyter-wrapper"><div class="highlight-ipynb"><pre><span></span>'
+        '<span class="kn">import</span><span class="w"> </span><span class="nn">torch</span>\n'
+        '<span class="n">x</span> <span class="o">=</span> <span class="mi">1</span></pre></div></div>',
+        "html.parser",
+    )
+    _use_material_code_blocks(wrapper)
+    code = wrapper.select_one("div.highlight pre code")
+    assert code.get_text() == "import torch\nx = 1"
+    assert [span["class"] for span in code.find_all("span")] == [["kn"], ["nn"], ["o"], ["mi"]]
