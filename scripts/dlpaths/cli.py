@@ -205,7 +205,10 @@ def build_site(config_file: Path, site_dir: Path, adjust=None) -> int:
 def cmd_serve(root: Path, args) -> int:
     from mkdocs.commands.serve import serve
 
+    from . import rendercache
+
     _configure_logging()
+    rendercache.install()  # pages whose text did not change keep their Markdown render between rebuilds
     config_file = args.config or root / "mkdocs.yml"
     serve(config_file=str(config_file), dev_addr=args.dev_addr, livereload=True, strict=True)
     return 0
