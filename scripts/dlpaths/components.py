@@ -55,7 +55,8 @@ class Components:
 
     def use_directory_urls(self, enabled: bool) -> None:
         """Off for the copy read from disk, where topics/pca/ has to be written topics/pca.html."""
-        self.env.filters["page"] = pathlogic.page_address(enabled)
+        self.page_address = pathlogic.page_address(enabled)
+        self.env.filters["page"] = self.page_address
         self.env.globals.update(offline_copy=not enabled, offline_zip=OFFLINE_ZIP)
 
     def offer_offline_copy(self, offered: bool) -> None:

@@ -205,8 +205,7 @@ def load_site(docs_dir: Path, notebooks_dir: Path) -> Site:
     dead_links = _load_dead_links(docs_dir, problems)
     timeline = _load_timeline(docs_dir, policy, problems)
     if not problems:
-        _check_references(docs_dir, notebooks_dir, topics, paths, glossary, problems)
-        _check_timeline_topics(docs_dir, topics, timeline, problems)
+        _check_references(docs_dir, notebooks_dir, topics, paths, glossary, timeline, problems)
     _check_markers_everywhere(docs_dir, topics, paths, problems)
     _check_ascii_file_names(docs_dir, problems)
     if problems:
@@ -655,21 +654,6 @@ def _date_key(date: str) -> tuple[int, ...]:
     return tuple(int(part) for part in date.split("-"))
 
 
-def _check_timeline_topics(
-    docs_dir: Path, topics: dict[str, Topic], timeline: list[TimelineEvent], problems: list[Problem]
-) -> None:
-    for event in timeline:
-        if event.topic and event.topic not in topics:
-            problems.append(
-                Problem(
-                    _display(docs_dir, TIMELINE_FILE),
-                    f"event '{event.title}', topic",
-                    f"unknown topic '{event.topic}'",
-                    _slug_fix(event.topic, sorted(topics)),
-                )
-            )
-
-
 # --- cross references ----------------------------------------------------------------
 
 
@@ -679,6 +663,7 @@ def _check_references(
     topics: dict[str, Topic],
     paths: list[LearningPath],
     glossary: list[GlossaryTerm],
+    timeline: list[TimelineEvent],
     problems: list[Problem],
 ) -> None:
     slugs = sorted(topics)
@@ -728,16 +713,11 @@ def _check_references(
             )
         )
     _check_paths(docs_dir, topics, paths, problems)
-    for term in glossary:
-        if term.topic and term.topic not in topics:
-            problems.append(
-                Problem(
-                    _display(docs_dir, GLOSSARY_FILE),
-                    f"term '{term.zh}', topic",
-                    f"unknown topic '{term.topic}'",
-                    _slug_fix(term.topic, slugs),
-                )
-            )
+    data_topics = [(GLOSSARY_FILE, f"term '{term.zh}', topic", term.topic) for term in glossary]
+    data_topics += [(TIMELINE_FILE, f"event '{event.title}', topic", event.topic) for event in timeline]
+    for file, where, slug in data_topics:
+        if slug and slug not in topics:
+            problems.append(Problem(_display(docs_dir, file), where, f"unknown topic '{slug}'", _slug_fix(slug, slugs)))
 
 
 def _shadowed_module(notebook: str | None) -> str | None:

@@ -355,10 +355,6 @@ def _evict_older(job: Job) -> None:
             path.unlink(missing_ok=True)
 
 
-def load_executed(job: Job) -> nbformat.NotebookNode:
-    return nbformat.read(job.output, as_version=4)
-
-
 @dataclass(frozen=True)
 class MergedNotebook:
     notebook: nbformat.NotebookNode  # current cells with the cached run's outputs; shared, do not change

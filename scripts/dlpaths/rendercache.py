@@ -43,7 +43,6 @@ class _Warnings(logging.Handler):
 
 _cache: dict[str, _Render] = {}
 _original_render = Page.render
-_MD_CAPTURE = "_dlpaths_toc_tokens"
 
 
 def install() -> None:

@@ -178,7 +178,7 @@ class SiteBuild:
 
     def _page_href(self, slug: str, base: str) -> str | None:
         topic = self.site.topics.get(slug)
-        return None if topic is None else base + self.components.env.filters["page"](topic.url)
+        return None if topic is None else base + self.components.page_address(topic.url)
 
     # --- on_post_build ---------------------------------------------------------------
 
