@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import refuse_requests_outside
 from dlpaths.content import load_site
+from dlpaths.searchindex import search_downloads, search_site
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.site, pytest.mark.slow]
@@ -159,6 +160,27 @@ def test_search_index_waits_for_the_reader(page, site_server):
     search.press("End")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert len(fetched) == 1
+
+
+@pytest.mark.parametrize("query", ["反向传播", "熵", "transformer 注意力", "GPT-2"])
+def test_search_worker_fetches_and_ranks_as_the_index_predicts(page, site_server, built_site, query):
+    """The worker (JavaScript) tokenizes, picks shards, ranks and picks excerpts as searchindex.py does."""
+    fetched = []
+    page.on("requestfinished", lambda request: fetched.append(urlparse(request.url).path))
+    open_page(page, site_server)
+    page.keyboard.press("/")
+    search = page.locator("input.md-search__input")
+    search.fill(query)
+    search.press("End")
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=15000)
+    page.wait_for_timeout(500)
+    expected = sorted("/" + path.as_posix() for path in search_downloads(built_site, query))
+    assert sorted(path for path in fetched if re.match(r"/search/(shards|text)/", path)) == expected
+    best_page = search_site(built_site, query)[0][0].split("#")[0]
+    assert urlparse(first.locator("a").first.get_attribute("href")).path == "/" + best_page
+    assert page.locator(".md-search-result mark").count() >= 1
+    assert "/assets/javascripts/workers/" not in " ".join(fetched)  # Material's own worker is not used
 
 
 def test_dark_mode(page, site_server):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -97,12 +96,31 @@ def test_no_third_party_assets_in_html_or_css(built_site):
     assert offenders == []
 
 
-def test_search_index_keeps_glossary_terms_whole(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = "\u200b".join(doc["text"] + "\u200b" + doc["title"] for doc in index["docs"])
-    tokens = set(re.split(r"[\s\u200b]+", text))
-    for term in ["反向传播", "注意力机制", "长短期记忆网络", "卷积神经网络", "主成分分析"]:
-        assert term in tokens, f"{term} is split in the search index"
+def test_search_finds_every_glossary_term_on_the_glossary_page(built_site):
+    from dlpaths.searchindex import search_site
+
+    missed, far = [], []
+    queries = [query for term in SITE.glossary for query in (term.zh, term.en)]
+    for query in queries:
+        ranked, _shards = search_site(built_site, query)
+        places = [place for place, location in enumerate(ranked) if location.startswith("glossary/")]
+        if not places:
+            missed.append(query)
+        elif places[0] >= 10:
+            far.append(query)  # a word used everywhere, such as 梯度
+    assert missed == []
+    assert len(far) <= len(queries) // 20, far
+
+
+def test_search_ranks_the_lesson_first_for_its_own_title(built_site):
+    from dlpaths.searchindex import search_site
+
+    wrong = {}
+    for topic in SITE.topics.values():
+        ranked, _shards = search_site(built_site, topic.title)
+        if ranked[0] != topic.url:
+            wrong[topic.title] = ranked[:3]
+    assert wrong == {}
 
 
 def test_glossary_page_lists_every_term(built_site):

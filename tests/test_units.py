@@ -259,11 +259,11 @@ def test_figures_are_shrunk_to_a_palette_on_white():
     plt.close(figure)
     original = base64.b64encode(buffer.getvalue()).decode()
     mime, shrunk = shrink_figure(original)
-    assert mime == "image/png"
+    assert mime in ("image/png", "image/webp")  # whichever exact encoding is smaller
     assert len(shrunk) < len(original) * 0.7
-    assert png_size(shrunk) == png_size(original)
-    image = Image.open(io.BytesIO(base64.b64decode(shrunk)))
-    assert image.mode == "P" and image.convert("RGB").getpixel((1, 1)) == (255, 255, 255)
+    image = Image.open(io.BytesIO(base64.b64decode(shrunk))).convert("RGB")
+    assert image.size == png_size(original)
+    assert image.getpixel((1, 1)) == (255, 255, 255) and len(image.getcolors(maxcolors=256) or []) > 1
 
 
 def test_commands_work_on_the_checkout_they_run_in(tmp_path):
@@ -277,17 +277,20 @@ def test_commands_work_on_the_checkout_they_run_in(tmp_path):
     assert find_root(Path("/")) == ROOT
 
 
-def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
+def test_page_weight_counts_html_assets_and_a_search(tmp_path):
     import gzip
+    import json
 
-    from dlpaths.benchmark import page_weights
+    from dlpaths.benchmark import SAMPLE_QUERIES, page_weights, search_cost
+    from dlpaths.searchindex import INDEX, WORKER, write_search_index
 
     site = tmp_path / "site"
-    (site / "assets" / "javascripts" / "workers").mkdir(parents=True)
-    (site / "search").mkdir()
+    (site / "search").mkdir(parents=True)
+    (site / "search" / "search_index.json").write_text(json.dumps(_material_index(*SEARCH_DOCS)))
+    write_search_index(site)
+    (site / WORKER).parent.mkdir(parents=True)
+    (site / WORKER).write_text("w" * 300)
     (site / "topics" / "a").mkdir(parents=True)
-    (site / "search" / "search_index.json").write_text('{"docs": []}' * 50)
-    (site / "assets" / "javascripts" / "workers" / "search.1234.min.js").write_text("w" * 300)
     (site / "assets" / "app.js").write_text("x" * 500)
     (site / "assets" / "figures").mkdir()
     (site / "assets" / "figures" / "a-1.png").write_bytes(b"p" * 700)
@@ -298,16 +301,18 @@ def test_page_weight_counts_html_assets_runtime_and_index(tmp_path):
     (site / "topics" / "a" / "index.html").write_text(page)
     (site / "index.html").write_text("<p>home</p>")
 
-    def gz(text):
-        return len(gzip.compress(text.encode(), compresslevel=9))
+    def gz(data: bytes) -> int:
+        return len(gzip.compress(data, compresslevel=9))
 
+    manifest, worker, queries = search_cost(site)
+    assert manifest == gz((site / INDEX).read_bytes()) and worker == gz(b"w" * 300)
+    assert len(queries) == len(SAMPLE_QUERIES) and min(queries) > 0  # every query reads at least a shard
+    search = manifest + worker + sorted(queries)[len(queries) // 2]
     weights = {w.url: w for w in page_weights(site)}
-    runtime = gz("w" * 300)
     assert weights["topics/a/"].kind == "notebook" and weights[""].kind == "text"
-    assert weights["topics/a/"].assets == runtime + gz("x" * 500) + len(gzip.compress(b"p" * 700, compresslevel=9))
+    assert weights["topics/a/"].assets == gz(b"x" * 500) + gz(b"p" * 700)
     assert weights["topics/a/"].figures == (700,) and weights[""].figures == ()
-    assert weights[""].assets == runtime
-    assert weights[""].total == gz("<p>home</p>") + runtime + gz('{"docs": []}' * 50)
+    assert weights[""].total == gz(b"<p>home</p>") + search
 
 
 def test_photographs_go_out_as_jpeg_and_plots_as_png():
@@ -330,7 +335,7 @@ def test_photographs_go_out_as_jpeg_and_plots_as_png():
     plot[100:102, :] = (31, 119, 180)
     buffer = io.BytesIO()
     Image.fromarray(plot).save(buffer, "PNG")
-    assert shrink_figure(base64.b64encode(buffer.getvalue()).decode())[0] == "image/png"
+    assert shrink_figure(base64.b64encode(buffer.getvalue()).decode())[0] in ("image/png", "image/webp")
 
 
 def test_link_identity_ignores_scheme_www_and_trailing_slash():
@@ -345,32 +350,129 @@ def test_without_tracking_keeps_real_parameters():
     assert links.url_problems("https://www.bilibili.com/video/BV1?p=3", links.LinkPolicy()) == []
 
 
-def test_search_index_is_rewritten_as_utf8_with_the_same_content(tmp_path):
+def _material_index(*docs) -> dict:
+    """A search index as Material's plugin writes it: jieba's zero-width spaces, HTML text."""
+    entries = [{"location": location, "title": title, "text": text} for location, title, text in docs]
+    return {"config": {"separator": "[\\s\\u200b]+"}, "docs": entries}
+
+
+SEARCH_DOCS = (
+    ("topics/backprop/", "反向传播", "链式\u200b法则 <p>把误差从输出层往回传</p>"),
+    (
+        "topics/backprop/#code",
+        "代码",
+        "<p>用 <code>torch.nn</code> &lt;写&gt;</p> <pre><code>secretword = 1\n</code></pre>",
+    ),
+    ("topics/loss/", "代价函数", "<p>交叉熵代价是分类的标准选择</p>"),
+    ("topics/loss/#more", "更多", "<p>Transformer 用交叉熵训练；反向传播算梯度</p>"),
+)
+
+
+def test_search_terms_are_chinese_pairs_run_ends_and_lowercase_words():
+    from dlpaths.searchindex import terms
+
+    assert terms("反向传播 GPT-2") == ["反向", "向传", "传播", "播", "gpt", "2"]
+    assert terms("熵，nn.Linear") == ["熵", "nn", "linear"]
+
+
+def test_search_sections_are_plain_text_without_code_blocks():
+    from dlpaths.searchindex import ShardedIndex
+
+    index = ShardedIndex.build(_material_index(*SEARCH_DOCS))
+    assert index.sections[0].text == "链式法则 把误差从输出层往回传"  # no zero-width spaces or tags
+    assert index.sections[1].text == "用 torch.nn <写>"  # inline code stays, blocks go, entities decoded
+    assert index.search("secretword") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("反向传播", "topics/backprop/"),  # a title match beats a mention
+        ("熵", "topics/loss/"),  # one character inside a word (交叉熵)
+        ("trans", "topics/loss/#more"),  # a word prefix
+        ("TORCH", "topics/backprop/#code"),  # case-insensitive
+        ("交叉熵 反向传播", "topics/loss/#more"),  # the only section with both
+    ],
+)
+def test_search_ranking(query, best):
+    from dlpaths.searchindex import ShardedIndex
+
+    found = ShardedIndex.build(_material_index(*SEARCH_DOCS)).search(query)
+    assert found and found[0][0] == best, found
+
+
+def test_search_postings_round_trip():
+    from dlpaths.searchindex import decode, encode
+
+    entries = {0: 1, 3: 5, 4: 7, 900: 2}
+    assert decode(encode(entries)) == entries
+    assert encode(entries) == [1, 3 * 8 + 5 - 1, 8 + 2, 896 * 8 - 5]
+
+
+def test_search_index_is_split_into_manifest_shards_and_texts(tmp_path):
     import json
 
-    from dlpaths.searchindex import compact_search_index
+    from dlpaths import searchindex
 
     (tmp_path / "search").mkdir()
-    data = {
-        "config": {"separator": "[\\s\\u200b]+"},
-        "docs": [
-            {"location": "a/", "title": "反向传播", "text": "链式\u200b法则 <p>x</p>"},
-            {
-                "location": "a/#b",
-                "title": "代码",
-                "text": "<p>用 <code>torch.nn</code></p> <pre><code>x = 1\n</code></pre>",
-            },
-        ],
-    }
-    path = tmp_path / "search" / "search_index.json"
-    path.write_text(json.dumps(data))
-    before, after = compact_search_index(tmp_path)
-    assert after < before == len(json.dumps(data))
-    written = json.loads(path.read_text(encoding="utf-8"))
-    assert written["config"] == data["config"] and written["docs"][0] == data["docs"][0]
-    assert written["docs"][1]["text"] == "<p>用 <code>torch.nn</code></p>"  # inline code stays, blocks go
-    assert "反向传播" in path.read_text(encoding="utf-8")
-    assert compact_search_index(tmp_path / "missing") is None
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(_material_index(*SEARCH_DOCS)))
+    workers = tmp_path / "assets" / "javascripts" / "workers"
+    workers.mkdir(parents=True)
+    (workers / "search.0123abcd.min.js").write_text("material")
+    (tmp_path / "search" / "text").mkdir()
+    (tmp_path / "search" / "text" / "99.txt").write_text("stale")
+
+    searchindex.write_search_index(tmp_path)
+    manifest = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert manifest["docs"][:2] == [["topics/backprop/", "反向传播"], ["#code", "代码"]]
+    assert searchindex.manifest_locations(manifest["docs"]) == [doc[0] for doc in SEARCH_DOCS]
+    engine = manifest["config"]["dlpaths"]
+    assert engine["format"] == searchindex.FORMAT and engine["shards"] == searchindex.SHARD_COUNT
+    assert len(list((tmp_path / "search" / "shards").iterdir())) == searchindex.SHARD_COUNT
+    assert sorted(p.name for p in (tmp_path / "search" / "text").iterdir()) == ["0.txt", "1.txt", "2.txt", "3.txt"]
+    assert not list(workers.iterdir())  # Material's worker is unused
+
+    downloads = searchindex.search_downloads(tmp_path, "反向传播")
+    shard = Path("search/shards") / f"{searchindex.shard_of('反向')}.json"
+    assert downloads[0] == shard and Path("search/text/0.txt") in downloads
+
+    with pytest.raises(ValueError, match="already split"):
+        searchindex.write_search_index(tmp_path)
+    assert searchindex.write_search_index(tmp_path / "missing") is None
+
+
+def test_search_version_changes_with_any_text(tmp_path):
+    from dlpaths.searchindex import INDEX, ShardedIndex
+
+    def version(docs):
+        return ShardedIndex.build(_material_index(*docs)).files()[INDEX]
+
+    edited = (*SEARCH_DOCS[:3], ("topics/loss/#more", "更多", "<p>改了一个字</p>"))
+    assert version(SEARCH_DOCS) == version(SEARCH_DOCS)
+    assert version(SEARCH_DOCS) != version(edited)
+
+
+def test_offline_index_carries_every_shard_and_text(tmp_path):
+    import json
+
+    from dlpaths import searchindex
+
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(_material_index(*SEARCH_DOCS)))
+    searchindex.write_search_index(tmp_path)
+    manifest = searchindex.inline_index(tmp_path)
+    inline = manifest["config"]["dlpaths"]["inline"]
+    assert len(inline["shards"]) == searchindex.SHARD_COUNT and inline["texts"][2] == "交叉熵代价是分类的标准选择"
+    assert not (tmp_path / "search" / "shards").exists() and not (tmp_path / "search" / "text").exists()
+
+
+def test_pages_use_the_dlpaths_search_worker():
+    from dlpaths.searchindex import use_search_worker
+
+    config = '{"base": "../..", "search": "../../assets/javascripts/workers/search.a7633da7.min.js"}'
+    assert use_search_worker(config) == '{"base": "../..", "search": "../../assets/javascripts/search-worker.js"}'
+    with pytest.raises(ValueError, match="update MATERIAL_WORKER_RE"):
+        use_search_worker('{"search": "../../assets/javascripts/workers/find.min.js"}')
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from dlpaths.errors import ContentError, NotebookError
-from dlpaths.searchindex import compact_search_index
+from dlpaths.searchindex import use_search_worker, write_search_index
 from dlpaths.sitebuild import SiteBuild
 
 log = logging.getLogger("mkdocs.plugins.dlpaths")
@@ -41,6 +41,7 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.bytecode_cache = _current().components.env.bytecode_cache  # the theme's templates, compiled once
+    env.filters["dl_search_worker"] = use_search_worker
     return env
 
 
@@ -62,7 +63,10 @@ def on_page_content(html, page, config, files):
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config):
     _current().write_assets(Path(config.site_dir))
-    compact_search_index(Path(config.site_dir))
+    try:
+        write_search_index(Path(config.site_dir))
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
     cache = _current().search_cache
     if cache is not None:
         log.info(f"search entries: {cache.hits} page(s) reused, {cache.misses} indexed")

@@ -223,8 +223,8 @@ def _size_images(wrapper) -> None:
 
 
 FIGURES_DIR = "assets/figures"
-_INLINE_FIGURE_RE = re.compile(r'src="data:(image/(?:png|jpeg|svg\+xml));base64,([A-Za-z0-9+/=]+)"')
-_FIGURE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+_INLINE_FIGURE_RE = re.compile(r'src="data:(image/(?:png|jpeg|webp|svg\+xml));base64,([A-Za-z0-9+/=]+)"')
+_FIGURE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/svg+xml": "svg"}
 
 
 def externalize_figures(html: str, slug: str, base: str) -> tuple[str, dict[str, bytes]]:
@@ -267,9 +267,12 @@ def link_pages(html: str, page_href) -> tuple[str, list[str]]:
 
 
 # A photograph (many colours, smooth gradients) goes out as JPEG only when that at least halves it:
-# plots stay lossless-looking palette PNGs, where JPEG would blur lines and text.
+# plots stay exact 256-colour images, where JPEG would blur lines and text. Those go out as
+# lossless WebP when it beats the palette PNG (it usually saves a sixth); every browser the site
+# supports shows WebP.
 JPEG_QUALITY = 82
 JPEG_MIN_GAIN = 2.0
+_MIME = {"PNG": "image/png", "WEBP": "image/webp", "JPEG": "image/jpeg"}
 
 
 def shrink_figure(b64: str) -> tuple[str, str]:
@@ -279,12 +282,13 @@ def shrink_figure(b64: str) -> tuple[str, str]:
         image.load()
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-    palette = _encode(flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE), "PNG")
+    quantized = flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    exact = min((_encode(quantized, "PNG"), "PNG"), (_encode(quantized, "WEBP"), "WEBP"), key=lambda c: len(c[0]))
     jpeg = _encode(flat, "JPEG")
-    if len(jpeg) * JPEG_MIN_GAIN <= min(len(palette), len(original)):
+    if len(jpeg) * JPEG_MIN_GAIN <= min(len(exact[0]), len(original)):
         return "image/jpeg", base64.b64encode(jpeg).decode()
-    if len(palette) < len(original):
-        return "image/png", base64.b64encode(palette).decode()
+    if len(exact[0]) < len(original):
+        return _MIME[exact[1]], base64.b64encode(exact[0]).decode()
     return "image/png", b64
 
 
@@ -292,6 +296,8 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "JPEG":
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(buffer, "WEBP", lossless=True, quality=100, method=4)  # 6 is 60x slower for 0.4% less
     else:
         image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

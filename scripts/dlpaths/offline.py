@@ -4,16 +4,20 @@ Browsers treat file:// pages strictly: no XMLHttpRequest or fetch, no Web Worker
 a folder shows the folder instead of its index.html. So the offline build
 - writes every page as name.html and links to it that way (use_directory_urls off),
 - turns off instant navigation, which loads pages with XMLHttpRequest,
-- ships the search index as a script (search/search_index.js) that Material loads on file://,
+- ships the search index, with every shard and text inline, as a script (search/search_index.js)
+  that Material loads on file://,
 - and runs the search worker in an iframe through the vendored iframe-worker shim.
 Nothing is fetched from the internet; the zip holds the whole site.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
+
+from dlpaths.searchindex import inline_index
 
 OFFLINE_ZIP = "downloads/dlpaths-offline.zip"  # where the online site links to the zip
 VENDOR_SHIM = Path(__file__).parent / "vendor" / "iframe-worker" / "shim.js"
@@ -32,11 +36,11 @@ def prepare_config(config) -> None:
 
 def finish_site(site_dir: Path) -> None:
     """Add what Material needs on file://: the search index as a script, and the worker shim."""
-    index = site_dir / "search" / "search_index.json"
-    if not index.is_file():
-        raise FileNotFoundError(f"{index}: the build wrote no search index; is the search plugin enabled?")
-    script = index.with_suffix(".js")
-    script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+    manifest = inline_index(site_dir)
+    script = site_dir / "search" / "search_index.js"
+    script.write_text(
+        "var __index = " + json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     shim = site_dir / SHIM_PATH
     shim.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(VENDOR_SHIM, shim)

@@ -1,33 +1,374 @@
-"""Shrink the search index Material writes.
+"""The search index, split so that a search downloads only what it needs.
 
-Material's search plugin writes search/search_index.json with every non-ASCII character as a
-``\\uXXXX`` escape: six bytes for each Chinese character and for each zero-width space that
-jieba puts between words, where UTF-8 needs three. The reader downloads this file on their
-first search, so it is rewritten as compact UTF-8 JSON.
+Material's search plugin writes one search/search_index.json holding the text of every section
+of every page, and its worker downloads all of it (2.5 MB, about 700 KB gzipped) before the
+first search. This module turns that file into:
 
-Code blocks (lesson snippets and every notebook cell) are left out of the index: they were a
-third of its size, and readers search for concepts, which the prose and inline code still carry.
+- ``search/search_index.json``: a small manifest, the title and address of every section;
+- ``search/shards/K.json``: an inverted index split into SHARD_COUNT files by a hash of each
+  term's key, so a query fetches one file per word it contains;
+- ``search/text/N.txt``: the plain text of section N, fetched only for the results shown.
+
+The worker in docs/assets/javascripts/search-worker.js speaks Material's worker protocol and
+reads these files; it must tokenize exactly as ``terms`` does here, and ``tests/test_browser.py``
+checks that both sides agree. Chinese is indexed as overlapping character pairs (bigrams) plus
+the last character of each run, so any word or phrase can be found without a segmenter in the
+browser; other text as lower-case words of letters and digits, found by prefix.
+
+Code blocks (lesson snippets and notebook cells) are left out: readers search for concepts,
+which the prose and inline code carry.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
+import math
 import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup
+
 INDEX = Path("search") / "search_index.json"
+SHARDS = Path("search") / "shards"
+TEXTS = Path("search") / "text"
+MATERIAL_SEARCH_FILES = (Path("assets/javascripts/lunr"), Path("assets/javascripts/workers"))
+SHARD_COUNT = 256
+FORMAT = 1  # bump with any change the worker must know about
+# Which results get a text excerpt: as in search-worker.js (PAGES_WITH_TEXT, SECTIONS_WITH_TEXT)
+PAGES_WITH_TEXT = 10
+SECTIONS_WITH_TEXT = 1  # Material shows a page's best section; the others are folded away
+
+# Posting flags: where a term occurs in a section
+IN_TEXT, OFTEN_IN_TEXT, IN_TITLE = 1, 2, 4
+OFTEN = 3  # occurrences in the text that count as "often"
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN_RE = re.compile(f"[{HAN}]+|[0-9a-z\u00e0-\u00ff\u03b1-\u03c9]+")
+HAN_RE = re.compile(f"[{HAN}]")
 CODE_BLOCK_RE = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+TAG_RE = re.compile(r"<[^>]+>")
+SPACE_RE = re.compile(r"\s+")
+ZERO_WIDTH = "\u200b"  # jieba's word separator in Material's index; this index needs none
 
 
-def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
-    """Rewrite the index in place as UTF-8 without code blocks; return its size before and after, or None if absent."""
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment from Material's index, on one line."""
+    text = html.unescape(TAG_RE.sub(" ", fragment)).replace(ZERO_WIDTH, "")
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of a text: Chinese character pairs and run ends, lower-case words."""
+    found = []
+    for token in TOKEN_RE.findall(text.lower()):
+        if HAN_RE.match(token):
+            found.extend(token[i : i + 2] for i in range(len(token) - 1))
+            found.append(token[-1])
+        else:
+            found.append(token)
+    return found
+
+
+def shard_key(term: str) -> str:
+    """What decides a term's shard: the first character of Chinese terms, the first two letters of words.
+
+    A one-character query then finds every pair that starts with it in one shard, and a word
+    prefix of two or more letters finds every word it begins.
+    """
+    return term[0] if HAN_RE.match(term) else term[:2]
+
+
+@lru_cache(maxsize=1 << 17)
+def shard_of(term: str) -> int:
+    """FNV-1a over the key's code points; the worker computes the same."""
+    value = 0x811C9DC5
+    for char in shard_key(term):
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % SHARD_COUNT
+
+
+@dataclass(frozen=True)
+class Section:
+    location: str
+    title: str
+    text: str  # plain text
+
+
+def sections_from(material_index: dict) -> list[Section]:
+    """Sections of Material's index, as plain text without code blocks, in Material's order."""
+    return [
+        Section(
+            location=doc["location"],
+            title=plain_text(doc.get("title", "")),
+            text=plain_text(CODE_BLOCK_RE.sub(" ", doc.get("text", ""))),
+        )
+        for doc in material_index.get("docs", [])
+    ]
+
+
+def postings(sections: list[Section]) -> dict[str, dict[int, int]]:
+    """term -> {section number: flags}."""
+    index: dict[str, dict[int, int]] = defaultdict(dict)
+    for number, section in enumerate(sections):
+        for term, flags in section_terms(section.title, section.text).items():
+            index[term][number] = flags
+    return index
+
+
+@lru_cache(maxsize=8192)  # `dlpaths serve` rebuilds the index on every save; most sections are unchanged
+def section_terms(title: str, text: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for term in terms(text):
+        counts[term] += 1
+    flags = {term: IN_TEXT | (OFTEN_IN_TEXT if count >= OFTEN else 0) for term, count in counts.items()}
+    for term in set(terms(title)):
+        flags[term] = flags.get(term, 0) | IN_TITLE
+    return flags
+
+
+def encode(entries: dict[int, int]) -> list[int]:
+    """Postings as gaps between successive ``section * 8 + flags`` values (small numbers compress well).
+
+    ``postings`` adds sections in ascending order, so the values are already sorted.
+    """
+    values = [number * 8 + flags for number, flags in entries.items()]
+    return values[:1] + [value - previous for previous, value in zip(values, values[1:], strict=False)]
+
+
+def decode(gaps: list[int]) -> dict[int, int]:
+    entries, value = {}, 0
+    for gap in gaps:
+        value += gap
+        entries[value // 8] = value % 8
+    return entries
+
+
+@dataclass
+class ShardedIndex:
+    config: dict
+    sections: list[Section]
+    shards: list[dict[str, list[int]]]
+    _files: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, material_index: dict) -> ShardedIndex:
+        sections = sections_from(material_index)
+        shards: list[dict[str, list[int]]] = [{} for _ in range(SHARD_COUNT)]
+        for term, entries in postings(sections).items():  # a fixed order: sections, then text
+            shards[shard_of(term)][term] = encode(entries)
+        return cls(config=dict(material_index.get("config", {})), sections=sections, shards=shards)
+
+    def manifest_docs(self) -> list[list[str]]:
+        """[location, title] per section; a location "#anchor" is on the same page as the row before."""
+        rows, page = [], None
+        for section in self.sections:
+            path, _, anchor = section.location.partition("#")
+            rows.append([f"#{anchor}" if anchor and path == page else section.location, section.title])
+            page = path
+        return rows
+
+    def files(self) -> dict[Path, str]:
+        """Every file of the index by its path under the site; the manifest's version hashes all the others."""
+        if not self._files:
+            files = {SHARDS / f"{number}.json": _json(shard) for number, shard in enumerate(self.shards)}
+            files.update((TEXTS / f"{number}.txt", section.text) for number, section in enumerate(self.sections))
+            digest = hashlib.sha256()
+            for path, content in files.items():
+                digest.update(f"{path}\0{content}\0".encode())
+            docs = self.manifest_docs()
+            digest.update(_json(docs).encode())
+            # Fetched with ?v=version: browsers never mix files from two builds.
+            engine = {"format": FORMAT, "shards": SHARD_COUNT, "version": digest.hexdigest()[:12]}
+            files[INDEX] = _json({"config": {**self.config, "dlpaths": engine}, "docs": docs})
+            self._files = files
+        return self._files
+
+    def write(self, site_dir: Path) -> None:
+        """Write the files that changed and remove stale ones (``dlpaths serve`` rewrites the index on every save)."""
+        files = self.files()
+        for folder in (SHARDS, TEXTS):
+            (site_dir / folder).mkdir(parents=True, exist_ok=True)
+            for stale in (site_dir / folder).iterdir():
+                if stale.relative_to(site_dir) not in files:
+                    stale.unlink()
+        for path, content in files.items():
+            target = site_dir / path
+            if not target.is_file() or target.read_text(encoding="utf-8") != content:
+                target.write_text(content, encoding="utf-8")
+
+    def search(self, query: str) -> list[tuple[str, float]]:
+        """Section locations and scores, best first: the reference for the worker's ranking."""
+        locations = [section.location for section in self.sections]
+        titles = [section.title for section in self.sections]
+        return [(locations[number], score) for number, score in rank(query, self.shards, locations, titles)]
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def query_units(query: str) -> list[str]:
+    """The words and Chinese runs of a query; each must be found for a full match."""
+    return list(dict.fromkeys(TOKEN_RE.findall(query.lower())))
+
+
+def unit_terms(unit: str, shard: dict[str, list[int]]) -> list[list[str]]:
+    """Alternatives per required part: a Chinese run needs all its pairs; a word, any word it begins.
+
+    ``shard`` is the unit's own shard, which holds every term a one-character unit or a word can expand to.
+    """
+    if HAN_RE.match(unit):
+        if len(unit) == 1:
+            return [[term for term in shard if term[0] == unit and HAN_RE.match(term)]]
+        return [[unit[i : i + 2]] for i in range(len(unit) - 1)]
+    if len(unit) == 1:
+        return [[unit]]
+    return [[term for term in shard if term.startswith(unit)]]
+
+
+def rank(
+    query: str, shards: list[dict[str, list[int]]], locations: list[str], titles: list[str]
+) -> list[tuple[int, float]]:
+    """Section numbers and scores, best first; the worker's rank() does the same arithmetic in the same order."""
+    section_count = len(locations)
+    scores: dict[int, float] = defaultdict(float)
+    matched_units: dict[int, int] = defaultdict(int)
+    units = query_units(query)
+    for unit in units:
+        unit_scores = None
+        for alternatives in unit_terms(unit, shards[shard_of(unit)]):
+            part: dict[int, float] = {}
+            for term in alternatives:
+                gaps = shards[shard_of(term)].get(term)
+                if gaps is None:
+                    continue
+                entries = decode(gaps)
+                idf = math.log(1 + section_count / len(entries))
+                for number, flags in entries.items():
+                    part[number] = max(part.get(number, 0.0), idf * weight(flags))
+            unit_scores = part if unit_scores is None else {n: s + part[n] for n, s in unit_scores.items() if n in part}
+        for number, score in (unit_scores or {}).items():
+            scores[number] += score
+            matched_units[number] += 1
+    ranked = []
+    wanted = query.strip().lower()
+    for number, score in scores.items():
+        article = "#" not in locations[number]
+        exact = titles[number].lower() == wanted  # the page or section named exactly what was typed
+        ranked.append((number, score * (2 if article else 1) * (3 if exact else 1)))
+    # Sections with every word of the query first, then by score
+    return sorted(ranked, key=lambda item: (-matched_units[item[0]], -item[1], locations[item[0]]))
+
+
+def weight(flags: int) -> float:
+    return (1 if flags & IN_TEXT else 0) + (1 if flags & OFTEN_IN_TEXT else 0) + (6 if flags & IN_TITLE else 0)
+
+
+def write_search_index(site_dir: Path) -> ShardedIndex | None:
+    """Replace Material's index in site_dir with the manifest, shards and texts; None if there is no index.
+
+    Material's own worker and its lunr language files (1.2 MB) are removed: no page loads them.
+    """
     path = site_dir / INDEX
     if not path.is_file():
         return None
-    before = path.read_bytes()
-    data = json.loads(before)
-    for doc in data.get("docs", []):
-        doc["text"] = CODE_BLOCK_RE.sub(" ", doc["text"]).strip()
-    after = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.write_bytes(after)
-    return len(before), len(after)
+    material_index = json.loads(path.read_text(encoding="utf-8"))
+    if "dlpaths" in material_index.get("config", {}):
+        raise ValueError(f"{path}: already split; run the search plugin again before splitting")
+    index = ShardedIndex.build(material_index)
+    index.write(site_dir)
+    shutil.rmtree(site_dir / MATERIAL_SEARCH_FILES[0], ignore_errors=True)
+    for worker in (site_dir / MATERIAL_SEARCH_FILES[1]).glob("search.*.min.js*"):
+        worker.unlink()
+    return index
+
+
+def manifest_locations(rows: list[list[str]]) -> list[str]:
+    """Full locations from the manifest's rows (see ShardedIndex.manifest_docs)."""
+    locations, page = [], ""
+    for location, _title in rows:
+        if location.startswith("#"):
+            location = page + location
+        page = location.split("#")[0]
+        locations.append(location)
+    return locations
+
+
+def shards_for(units: list[str]) -> list[int]:
+    """Shards a query needs, in the order the worker fetches them."""
+    numbers: list[int] = []
+    for unit in units:
+        needed = [unit[i : i + 2] for i in range(len(unit) - 1)] if HAN_RE.match(unit) and len(unit) > 1 else [unit]
+        numbers.extend(number for number in map(shard_of, needed) if number not in numbers)
+    return numbers
+
+
+def search_site(site_dir: Path, query: str) -> tuple[list[str], list[int]]:
+    """Search a built site as the worker does: the ranked locations, and the shards it read."""
+    manifest = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    shard_numbers = shards_for(query_units(query))
+    shards: list[dict[str, list[int]]] = [{} for _ in range(manifest["config"]["dlpaths"]["shards"])]
+    for number in shard_numbers:
+        shards[number] = json.loads((site_dir / SHARDS / f"{number}.json").read_text(encoding="utf-8"))
+    locations = manifest_locations(manifest["docs"])
+    titles = [title for _location, title in manifest["docs"]]
+    return [locations[number] for number, _score in rank(query, shards, locations, titles)], shard_numbers
+
+
+def search_downloads(site_dir: Path, query: str) -> list[Path]:
+    """The files the worker fetches for a query on a built site: its shards, then the texts of the excerpts shown."""
+    ranked, shard_numbers = search_site(site_dir, query)
+    numbers = {location: number for number, location in enumerate(_site_locations(site_dir))}
+    pages: dict[str, list[int]] = {}
+    for location in ranked:
+        pages.setdefault(location.split("#")[0], []).append(numbers[location])
+    shown = [number for sections in list(pages.values())[:PAGES_WITH_TEXT] for number in sections[:SECTIONS_WITH_TEXT]]
+    return [SHARDS / f"{number}.json" for number in shard_numbers] + [TEXTS / f"{number}.txt" for number in shown]
+
+
+def _site_locations(site_dir: Path) -> list[str]:
+    return manifest_locations(json.loads((site_dir / INDEX).read_text(encoding="utf-8"))["docs"])
+
+
+def inline_index(site_dir: Path) -> dict:
+    """The manifest with every shard and text inside, read back from site_dir; the split files are removed.
+
+    For the copy read from disk: file:// pages cannot fetch, so the worker finds everything in the manifest.
+    """
+    path = site_dir / INDEX
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the build wrote no search index; is the search plugin enabled?")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    engine = manifest.get("config", {}).get("dlpaths")
+    if engine is None:
+        raise ValueError(f"{path}: not a split index; build the site through dlpaths (hooks.py) first")
+    engine["inline"] = {
+        "shards": [
+            json.loads((site_dir / SHARDS / f"{n}.json").read_text(encoding="utf-8")) for n in range(engine["shards"])
+        ],
+        "texts": [(site_dir / TEXTS / f"{n}.txt").read_text(encoding="utf-8") for n in range(len(manifest["docs"]))],
+    }
+    for folder in (SHARDS, TEXTS):
+        shutil.rmtree(site_dir / folder)
+    return manifest
+
+
+MATERIAL_WORKER_RE = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+WORKER = "assets/javascripts/search-worker.js"  # from docs/assets/javascripts/
+
+
+def use_search_worker(config_block: str) -> Markup:
+    """Point Material's page config at the DL Paths worker, which reads the split index (a Jinja filter)."""
+    replaced, count = MATERIAL_WORKER_RE.subn(WORKER, str(config_block))
+    if count != 1:
+        raise ValueError(
+            f"Material's page config names {count} search workers matching {MATERIAL_WORKER_RE.pattern}, "
+            "expected 1; if Material was upgraded, update MATERIAL_WORKER_RE in scripts/dlpaths/searchindex.py"
+        )
+    return Markup(replaced)  # Material's own config script, only the worker's address changed

@@ -1,11 +1,11 @@
 /*
  * DL Paths: download the search index only when the reader starts to search.
  *
- * Material fetches search/search_index.json with XMLHttpRequest as soon as a page opens. The
- * index grows with every lesson and would be the largest download of a text page, on every
- * first visit, for readers who may never search. This script (loaded in <head>, before
- * Material's bundle) holds that one request back until the reader shows intent: focusing or
- * clicking the search box, pressing one of Material's search keys (f, s, /), or opening a
+ * Material fetches search/search_index.json with XMLHttpRequest as soon as a page opens. On this
+ * site that file is only the manifest of the split index (every section's title and address; the
+ * worker fetches the rest per query), but readers who never search need none of it. This script
+ * (loaded in <head>, before Material's bundle) holds that one request back until the reader shows
+ * intent: focusing or clicking the search box, pressing one of Material's search keys (f, s, /), or opening a
  * page with ?q= in its address. Material shows "正在初始化搜索引擎" meanwhile and runs the
  * query as soon as the index arrives.
  */
