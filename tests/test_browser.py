@@ -6,7 +6,7 @@ import json
 import re
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import refuse_requests_outside
@@ -181,6 +181,33 @@ def test_search_worker_fetches_and_ranks_as_the_index_predicts(page, site_server
     assert urlparse(first.locator("a").first.get_attribute("href")).path == "/" + best_page
     assert page.locator(".md-search-result mark").count() >= 1
     assert "/assets/javascripts/workers/" not in " ".join(fetched)  # Material's own worker is not used
+
+
+def test_notebook_goes_into_the_page_after_it_opens_and_its_code_copies(page, site_server):
+    open_page(page, site_server + "topics/linear-algebra/")
+    expect(page.locator("template[data-dl-notebook-body]")).to_have_count(0)  # put in once the page was idle
+    cells = page.locator(".dl-notebook .jp-CodeCell")
+    assert cells.count() >= 5
+    code_blocks = page.locator(".dl-notebook .highlight > pre")
+    assert page.locator(".dl-notebook .md-code__button").count() == code_blocks.count()  # one copy button each
+    button = page.locator(".dl-notebook .md-code__button").first
+    button.scroll_into_view_if_needed()
+    button.hover()
+    button.click()
+    expect(page.locator(".md-dialog")).to_contain_text("已复制")  # Material's clipboard handler took it
+
+
+def test_address_into_a_notebook_heading_scrolls_there(page, site_server):
+    open_page(page, site_server + "topics/linear-algebra/")
+    heading = page.locator(".dl-notebook :is(h2, h3)[id]").nth(1)
+    heading_id = heading.get_attribute("id")
+    open_page(page, site_server + "topics/pca/")
+    page.goto(site_server + "topics/linear-algebra/#" + quote(heading_id))
+    target = page.locator(f'[id="{heading_id}"]')
+    target.wait_for()
+    page.wait_for_timeout(300)
+    top = target.evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"] / 2, top
 
 
 def test_dark_mode(page, site_server):

@@ -40,6 +40,10 @@ def test_topic_page_has_header_notebook_and_resources(good_build):
     assert 'href="../../notebooks/alpha.ipynb" download' in html
     notebook = html[html.index('class="dl-notebook"') : html.index('class="dl-receipt"')]
     assert "<style" not in notebook and "<script" not in notebook
+    # cells wait in a template until the page is idle (dlpaths.js); readers without JavaScript are told why
+    body = notebook[notebook.index("<template data-dl-notebook-body>") : notebook.index("</template>")]
+    assert "total 45" in body and "<noscript>" in notebook[notebook.index("</template>") :]
+    assert 'data-clipboard-target="#__code_nb0 &gt; code"' in body  # Material's copy button, written in
     assert (good_build.site_dir / "notebooks/alpha.ipynb").is_file()
     assert (good_build.site_dir / "assets/stylesheets/notebook.css").stat().st_size < 80_000
 

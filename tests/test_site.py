@@ -18,7 +18,11 @@ TEXT_PAGE_SECTIONS = ["资源", "下一步"]
 
 
 def page_soup(built_site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((built_site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    """The page as a reader sees it once loaded: dlpaths.js puts each notebook's <template> into the page."""
+    soup = BeautifulSoup((built_site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for template in soup.select("template[data-dl-notebook-body]"):
+        template.unwrap()
+    return soup
 
 
 @pytest.mark.parametrize("slug", sorted(SITE.topics))

@@ -315,6 +315,26 @@ def test_page_weight_counts_html_assets_and_a_search(tmp_path):
     assert weights[""].total == gz(b"<p>home</p>") + search
 
 
+def test_figure_colours_survive_the_palette():
+    import numpy as np
+    from dlpaths.nbrender import exact_enough
+    from PIL import Image, ImageDraw
+
+    # A diverging heat map with many shades, a small orange legend patch and a green line
+    t = np.linspace(0, 1, 400)[:, None]
+    blue, white, red = np.array([5, 48, 97]), np.array([247, 247, 247]), np.array([103, 0, 31])
+    row = np.where(t < 0.5, blue + (white - blue) * t * 2, white + (red - white) * (t - 0.5) * 2)
+    shades = np.tile(row[None], (300, 1, 1)) + np.random.default_rng(0).normal(0, 3, (300, 400, 3))
+    figure = Image.fromarray(shades.clip(0, 255).astype("uint8"))
+    draw = ImageDraw.Draw(figure)
+    draw.rectangle((380, 5, 390, 9), fill=(255, 127, 14))
+    draw.line((0, 290, 400, 290), fill=(44, 160, 44), width=2)
+    kept = np.asarray(exact_enough(figure).convert("RGB"), dtype=int)
+    error = np.abs(np.asarray(figure, dtype=int) - kept).max(axis=2)
+    assert error[5:10, 380:391].max() <= 8  # still orange (median cut made it a shade of the map: error 122)
+    assert error.max() <= 16
+
+
 def test_photographs_go_out_as_jpeg_and_plots_as_png():
     import base64
     import io

@@ -169,6 +169,22 @@ def _use_material_code_blocks(wrapper) -> None:
     for span in wrapper.select("div.highlight pre code span"):
         if set(span.get("class") or []) <= PLAIN_TOKENS:
             span.unwrap()
+    for number, pre in enumerate(wrapper.select("div.highlight > pre")):
+        _add_copy_button(pre, f"__code_nb{number}")
+
+
+def _add_copy_button(pre, pre_id: str) -> None:
+    """Material's copy button, written into the page: the notebook goes into the page after Material has
+    set up its code blocks, so Material never adds one. Its clipboard handler serves every such button."""
+    pre["id"] = pre_id
+    markup = (
+        f'<nav class="md-code__nav"><button class="md-code__button" title="复制" '
+        f'data-clipboard-target="#{pre_id} &gt; code" data-md-type="copy"></button></nav>'
+    )
+    pre.insert(0, BeautifulSoup(markup, "html.parser").nav)
+    code = pre.find("code")
+    if code is not None:
+        code["tabindex"] = "0"  # scrollable code must be reachable by keyboard
 
 
 # Pygments token classes Material draws in the plain code colour (names, whitespace) in both colour
@@ -282,7 +298,7 @@ def shrink_figure(b64: str) -> tuple[str, str]:
         image.load()
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-    quantized = flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    quantized = exact_enough(flat)
     exact = min((_encode(quantized, "PNG"), "PNG"), (_encode(quantized, "WEBP"), "WEBP"), key=lambda c: len(c[0]))
     jpeg = _encode(flat, "JPEG")
     if len(jpeg) * JPEG_MIN_GAIN <= min(len(exact[0]), len(original)):
@@ -290,6 +306,12 @@ def shrink_figure(b64: str) -> tuple[str, str]:
     if len(exact[0]) < len(original):
         return _MIME[exact[1]], base64.b64encode(exact[0]).decode()
     return "image/png", b64
+
+
+def exact_enough(image: Image.Image) -> Image.Image:
+    """The image in 256 colours. Max-coverage keeps every distinct colour a figure uses (a legend's few
+    orange pixels stay orange; median cut turned them salmon) and makes smaller files."""
+    return image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -233,12 +233,55 @@
   }
   nameMaterialWidgets();
 
+  // A notebook arrives inside <template data-dl-notebook-body>: parsed, but not styled or laid out
+  // while the page opens (it is thousands of elements, which kept phones busy). It goes into the page
+  // when the browser is idle, or at once when the address points into it or the reader prints.
+  function showNotebooks() {
+    document.querySelectorAll("template[data-dl-notebook-body]").forEach(function (template) {
+      template.replaceWith(template.content);
+    });
+  }
+
+  function targetInsideNotebook() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return null;
+    var templates = document.querySelectorAll("template[data-dl-notebook-body]");
+    for (var i = 0; i < templates.length; i++) {
+      if (templates[i].content.getElementById(id)) return id;
+    }
+    return null;
+  }
+
+  function showNotebooksSoon() {
+    var id = targetInsideNotebook();
+    if (id) {
+      showNotebooks();
+      document.getElementById(id).scrollIntoView();
+    } else if ("requestIdleCallback" in window) {
+      window.requestIdleCallback(showNotebooks, { timeout: 1500 });
+    } else {
+      window.setTimeout(showNotebooks, 200);
+    }
+  }
+
+  window.addEventListener("hashchange", function () {
+    var id = targetInsideNotebook();
+    if (id) {
+      showNotebooks();
+      document.getElementById(id).scrollIntoView();
+    }
+  });
+  window.addEventListener("beforeprint", showNotebooks);
+
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(render);
+    window.document$.subscribe(showNotebooksSoon);
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", render);
+    document.addEventListener("DOMContentLoaded", showNotebooksSoon);
   } else {
     render();
+    showNotebooksSoon();
   }
 
   window.dlpaths = { load: load, validateImport: validateImport, render: render };
