@@ -177,7 +177,7 @@ def test_search_worker_fetches_and_ranks_as_the_index_predicts(page, site_server
     page.wait_for_timeout(500)
     expected = sorted("/" + path.as_posix() for path in search_downloads(built_site, query))
     assert sorted(path for path in fetched if re.match(r"/search/(shards|text)/", path)) == expected
-    best_page = search_site(built_site, query)[0][0].split("#")[0]
+    best_page = search_site(built_site, query).locations[0].split("#")[0]
     assert urlparse(first.locator("a").first.get_attribute("href")).path == "/" + best_page
     assert page.locator(".md-search-result mark").count() >= 1
     assert "/assets/javascripts/workers/" not in " ".join(fetched)  # Material's own worker is not used

@@ -106,7 +106,7 @@ def test_search_finds_every_glossary_term_on_the_glossary_page(built_site):
     missed, far = [], []
     queries = [query for term in SITE.glossary for query in (term.zh, term.en)]
     for query in queries:
-        ranked, _shards = search_site(built_site, query)
+        ranked = search_site(built_site, query).locations
         places = [place for place, location in enumerate(ranked) if location.startswith("glossary/")]
         if not places:
             missed.append(query)
@@ -121,7 +121,7 @@ def test_search_ranks_the_lesson_first_for_its_own_title(built_site):
 
     wrong = {}
     for topic in SITE.topics.values():
-        ranked, _shards = search_site(built_site, topic.title)
+        ranked = search_site(built_site, topic.title).locations
         if ranked[0] != topic.url:
             wrong[topic.title] = ranked[:3]
     assert wrong == {}

@@ -421,6 +421,32 @@ def test_search_ranking(query, best):
     assert found and found[0][0] == best, found
 
 
+def test_long_sections_are_searched_and_excerpted_piece_by_piece(tmp_path):
+    import json
+
+    from dlpaths import searchindex
+
+    filler = "这一段只是用来凑长度的文字" * 200  # 2,600 characters
+    long_text = f"<p>{filler}开头没有的词：马尔可夫链{filler}</p>"
+    docs = (*SEARCH_DOCS, ("glossary/", "术语表", long_text))
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(_material_index(*docs)))
+    index = searchindex.write_search_index(tmp_path)
+
+    pieces = [section for section in index.sections if section.location == "glossary/"]
+    assert len(pieces) == 4 and [p.continued for p in pieces] == [False, True, True, True]
+    assert all(len(p.text) <= searchindex.PIECE + searchindex.OVERLAP for p in pieces)
+    found = searchindex.search_site(tmp_path, "马尔可夫链")
+    assert found.locations == ["glossary/"]  # one result for the section, not one per piece
+    piece = index.sections[found.sections[0]]
+    assert "马尔可夫链" in piece.text and piece.continued
+    texts = [path for path in searchindex.search_downloads(tmp_path, "马尔可夫链") if path.parent.name == "text"]
+    assert texts == [searchindex.TEXTS / f"{found.sections[0]}.txt"]  # only the piece with the match
+    assert searchindex.search_site(tmp_path, "术语表").locations == ["glossary/"]  # the title counts once
+    manifest = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert manifest["docs"][-3:] == [[], [], []]
+
+
 def test_search_postings_round_trip():
     from dlpaths.searchindex import decode, encode
 

@@ -39,6 +39,7 @@ SHARDS = Path("search") / "shards"
 TEXTS = Path("search") / "text"
 MATERIAL_SEARCH_FILES = (Path("assets/javascripts/lunr"), Path("assets/javascripts/workers"))
 SHARD_COUNT = 256
+PIECE, OVERLAP = 1500, 20  # characters per indexed piece of a long section, and repeated at each cut
 FORMAT = 1  # bump with any change the worker must know about
 # Which results get a text excerpt: as in search-worker.js (PAGES_WITH_TEXT, SECTIONS_WITH_TEXT)
 PAGES_WITH_TEXT = 10
@@ -98,25 +99,37 @@ class Section:
     location: str
     title: str
     text: str  # plain text
+    continued: bool = False  # a later piece of a long section (same location and title)
 
 
 def sections_from(material_index: dict) -> list[Section]:
-    """Sections of Material's index, as plain text without code blocks, in Material's order."""
-    return [
-        Section(
-            location=doc["location"],
-            title=plain_text(doc.get("title", "")),
-            text=plain_text(CODE_BLOCK_RE.sub(" ", doc.get("text", ""))),
-        )
-        for doc in material_index.get("docs", [])
-    ]
+    """Sections of Material's index as plain text without code blocks, in Material's order, long ones in pieces."""
+    sections = []
+    for doc in material_index.get("docs", []):
+        title = plain_text(doc.get("title", ""))
+        text = plain_text(CODE_BLOCK_RE.sub(" ", doc.get("text", "")))
+        for number, piece in enumerate(pieces(text)):
+            sections.append(Section(doc["location"], title, piece, continued=number > 0))
+    return sections
+
+
+def pieces(text: str) -> list[str]:
+    """A section's text cut into PIECE-character pieces that overlap by OVERLAP, so a phrase across a cut is found.
+
+    The worker downloads the piece that matched to show an excerpt, not the whole section: the glossary
+    table alone is 33,000 characters.
+    """
+    if len(text) <= PIECE:
+        return [text]
+    return [text[start : start + PIECE + OVERLAP] for start in range(0, len(text), PIECE)]
 
 
 def postings(sections: list[Section]) -> dict[str, dict[int, int]]:
     """term -> {section number: flags}."""
     index: dict[str, dict[int, int]] = defaultdict(dict)
     for number, section in enumerate(sections):
-        for term, flags in section_terms(section.title, section.text).items():
+        title = "" if section.continued else section.title  # the title counts once, for the first piece
+        for term, flags in section_terms(title, section.text).items():
             index[term][number] = flags
     return index
 
@@ -165,11 +178,14 @@ class ShardedIndex:
         return cls(config=dict(material_index.get("config", {})), sections=sections, shards=shards)
 
     def manifest_docs(self) -> list[list[str]]:
-        """[location, title] per section; a location "#anchor" is on the same page as the row before."""
+        """[location, title] per section; "#anchor" is on the row before's page; [] repeats the row before."""
         rows, page = [], None
         for section in self.sections:
             path, _, anchor = section.location.partition("#")
-            rows.append([f"#{anchor}" if anchor and path == page else section.location, section.title])
+            if section.continued:
+                rows.append([])
+            else:
+                rows.append([f"#{anchor}" if anchor and path == page else section.location, section.title])
             page = path
         return rows
 
@@ -262,8 +278,10 @@ def rank(
         article = "#" not in locations[number]
         exact = titles[number].lower() == wanted  # the page or section named exactly what was typed
         ranked.append((number, score * (2 if article else 1) * (3 if exact else 1)))
-    # Sections with every word of the query first, then by score
-    return sorted(ranked, key=lambda item: (-matched_units[item[0]], -item[1], locations[item[0]]))
+    # Sections with every word of the query first, then by score; a long section once, by its best piece
+    ranked.sort(key=lambda item: (-matched_units[item[0]], -item[1], locations[item[0]], item[0]))
+    seen: set[str] = set()
+    return [(n, score) for n, score in ranked if not (locations[n] in seen or seen.add(locations[n]))]
 
 
 def weight(flags: int) -> float:
@@ -292,12 +310,23 @@ def write_search_index(site_dir: Path) -> ShardedIndex | None:
 def manifest_locations(rows: list[list[str]]) -> list[str]:
     """Full locations from the manifest's rows (see ShardedIndex.manifest_docs)."""
     locations, page = [], ""
-    for location, _title in rows:
-        if location.startswith("#"):
-            location = page + location
+    for row in rows:
+        if not row:
+            location = locations[-1]
+        elif row[0].startswith("#"):
+            location = page + row[0]
+        else:
+            location = row[0]
         page = location.split("#")[0]
         locations.append(location)
     return locations
+
+
+def manifest_titles(rows: list[list[str]]) -> list[str]:
+    titles: list[str] = []
+    for row in rows:
+        titles.append(row[1] if row else titles[-1])
+    return titles
 
 
 def shards_for(units: list[str]) -> list[int]:
@@ -309,31 +338,34 @@ def shards_for(units: list[str]) -> list[int]:
     return numbers
 
 
-def search_site(site_dir: Path, query: str) -> tuple[list[str], list[int]]:
-    """Search a built site as the worker does: the ranked locations, and the shards it read."""
+@dataclass(frozen=True)
+class SiteSearch:
+    locations: list[str]  # best first
+    sections: list[int]  # the section (piece) number of each
+    shards: list[int]  # the shard files read
+
+
+def search_site(site_dir: Path, query: str) -> SiteSearch:
+    """Search a built site as the worker does."""
     manifest = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
     shard_numbers = shards_for(query_units(query))
     shards: list[dict[str, list[int]]] = [{} for _ in range(manifest["config"]["dlpaths"]["shards"])]
     for number in shard_numbers:
         shards[number] = json.loads((site_dir / SHARDS / f"{number}.json").read_text(encoding="utf-8"))
     locations = manifest_locations(manifest["docs"])
-    titles = [title for _location, title in manifest["docs"]]
-    return [locations[number] for number, _score in rank(query, shards, locations, titles)], shard_numbers
+    titles = manifest_titles(manifest["docs"])
+    ranked = [number for number, _score in rank(query, shards, locations, titles)]
+    return SiteSearch([locations[number] for number in ranked], ranked, shard_numbers)
 
 
 def search_downloads(site_dir: Path, query: str) -> list[Path]:
     """The files the worker fetches for a query on a built site: its shards, then the texts of the excerpts shown."""
-    ranked, shard_numbers = search_site(site_dir, query)
-    numbers = {location: number for number, location in enumerate(_site_locations(site_dir))}
+    found = search_site(site_dir, query)
     pages: dict[str, list[int]] = {}
-    for location in ranked:
-        pages.setdefault(location.split("#")[0], []).append(numbers[location])
+    for location, number in zip(found.locations, found.sections, strict=True):
+        pages.setdefault(location.split("#")[0], []).append(number)
     shown = [number for sections in list(pages.values())[:PAGES_WITH_TEXT] for number in sections[:SECTIONS_WITH_TEXT]]
-    return [SHARDS / f"{number}.json" for number in shard_numbers] + [TEXTS / f"{number}.txt" for number in shown]
-
-
-def _site_locations(site_dir: Path) -> list[str]:
-    return manifest_locations(json.loads((site_dir / INDEX).read_text(encoding="utf-8"))["docs"])
+    return [SHARDS / f"{number}.json" for number in found.shards] + [TEXTS / f"{number}.txt" for number in shown]
 
 
 def inline_index(site_dir: Path) -> dict:

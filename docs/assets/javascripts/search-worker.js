@@ -47,14 +47,21 @@
     };
   }
 
-  // Rows of [location, title]; a location "#anchor" is on the same page as the row before.
+  // Rows of [location, title]; "#anchor" is on the row before's page; [] repeats the row before
+  // (a later piece of a long section).
   function expandDocs(rows) {
-    var page = "";
-    return rows.map(function (row) {
-      var location = row[0].charAt(0) === "#" ? page + row[0] : row[0];
-      page = location.split("#")[0];
-      return { location: location, title: row[1] };
+    var page = "", docs = [];
+    rows.forEach(function (row) {
+      var doc;
+      if (row.length === 0) {
+        doc = { location: docs[docs.length - 1].location, title: docs[docs.length - 1].title };
+      } else {
+        doc = { location: row[0].charAt(0) === "#" ? page + row[0] : row[0], title: row[1] };
+      }
+      page = doc.location.split("#")[0];
+      docs.push(doc);
     });
+    return docs;
   }
 
   function fetched(path, read) {
@@ -195,10 +202,16 @@
         found: matched.get(number).filter(Boolean).length
       });
     });
-    // Sections with every word of the query first, then by score
-    return ranked.sort(function (a, b) {
+    // Sections with every word of the query first, then by score; a long section once, by its best piece
+    ranked.sort(function (a, b) {
       return b.found - a.found || b.score - a.score ||
-        (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
+        (a.location < b.location ? -1 : a.location > b.location ? 1 : 0) || a.number - b.number;
+    });
+    var seen = new Set();
+    return ranked.filter(function (hit) {
+      if (seen.has(hit.location)) return false;
+      seen.add(hit.location);
+      return true;
     });
   }
 
