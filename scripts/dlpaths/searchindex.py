@@ -7,7 +7,8 @@ first search. This module turns that file into:
 - ``search/search_index.json``: a small manifest, the title and address of every section;
 - ``search/shards/K.json``: an inverted index split into SHARD_COUNT files by a hash of each
   term's key, so a query fetches one file per word it contains;
-- ``search/text/N.txt``: the plain text of section N, fetched only for the results shown.
+- ``search/text/N.txt``: the plain text of section N, fetched only for the results shown (a long
+  section is indexed in pieces, so an excerpt downloads only the piece that matched).
 
 The worker in docs/assets/javascripts/search-worker.js speaks Material's worker protocol and
 reads these files; it must tokenize exactly as ``terms`` does here, and ``tests/test_browser.py``
