@@ -252,25 +252,25 @@
     return null;
   }
 
-  function showNotebooksSoon() {
+  // Returns whether the address pointed into a notebook (which is then shown and scrolled to).
+  function showNotebookTarget() {
     var id = targetInsideNotebook();
-    if (id) {
-      showNotebooks();
-      document.getElementById(id).scrollIntoView();
-    } else if ("requestIdleCallback" in window) {
+    if (!id) return false;
+    showNotebooks();
+    document.getElementById(id).scrollIntoView();
+    return true;
+  }
+
+  function showNotebooksSoon() {
+    if (showNotebookTarget()) return;
+    if ("requestIdleCallback" in window) {
       window.requestIdleCallback(showNotebooks, { timeout: 1500 });
     } else {
       window.setTimeout(showNotebooks, 200);
     }
   }
 
-  window.addEventListener("hashchange", function () {
-    var id = targetInsideNotebook();
-    if (id) {
-      showNotebooks();
-      document.getElementById(id).scrollIntoView();
-    }
-  });
+  window.addEventListener("hashchange", showNotebookTarget);
   window.addEventListener("beforeprint", showNotebooks);
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

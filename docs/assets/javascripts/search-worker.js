@@ -72,22 +72,29 @@
     });
   }
 
-  function loadShard(number) {
-    if (!engine.shards.has(number)) {
-      engine.shards.set(number, engine.inline
-        ? Promise.resolve(engine.inline.shards[number])
-        : fetched("shards/" + number + ".json", function (response) { return response.json(); }));
+  // Each file is fetched once per page view (or read from the inline copy offline).
+  var FILES = {
+    shards: { path: "shards/", suffix: ".json", read: function (response) { return response.json(); } },
+    texts: { path: "text/", suffix: ".txt", read: function (response) { return response.text(); } }
+  };
+
+  function load(kind, number) {
+    var cache = engine[kind];
+    if (!cache.has(number)) {
+      var file = FILES[kind];
+      cache.set(number, engine.inline
+        ? Promise.resolve(engine.inline[kind][number])
+        : fetched(file.path + number + file.suffix, file.read));
     }
-    return engine.shards.get(number);
+    return cache.get(number);
+  }
+
+  function loadShard(number) {
+    return load("shards", number);
   }
 
   function loadText(number) {
-    if (!engine.texts.has(number)) {
-      engine.texts.set(number, engine.inline
-        ? Promise.resolve(engine.inline.texts[number])
-        : fetched("text/" + number + ".txt", function (response) { return response.text(); }));
-    }
-    return engine.texts.get(number);
+    return load("texts", number);
   }
 
   function isHan(term) {
