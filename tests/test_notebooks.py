@@ -231,6 +231,45 @@ def test_reading_a_source_twice_gives_the_same_notebook(tmp_path):
     assert [cell.id for cell in first.cells] == ["cell-0", "cell-1"]
 
 
+def test_a_parsed_source_is_kept_for_the_next_process(tmp_path, monkeypatch):
+    import json
+
+    from dlpaths.diskstore import DiskStore
+
+    store = DiskStore(tmp_path / "parsed")
+    source = tmp_path / "lesson.py"
+    source.write_text("# %% [markdown]\n# 正文\n\n# %%\nx = 1\n", encoding="utf-8")
+    parsed = notebooks.read_source(source, store)
+    notebooks._parsed.clear()  # as in a new process
+    monkeypatch.setattr(notebooks.jupytext, "reads", lambda *a, **k: pytest.fail("parsed again"))
+    assert json.dumps(notebooks.read_source(source, store), sort_keys=True) == json.dumps(parsed, sort_keys=True)
+
+    source.write_text("# %%\nx = 2\n", encoding="utf-8")  # an edit is parsed afresh
+    monkeypatch.undo()
+    assert notebooks.read_source(source, store).cells[0].source == "x = 2"
+    for entry in store.directory.iterdir():
+        entry.write_text("{damaged")
+    notebooks._parsed.clear()
+    assert notebooks.read_source(source, store).cells[0].source == "x = 2"
+
+
+def test_merged_notebook_survives_the_build_marking_its_output_used(tmp_path):
+    source = tmp_path / "lesson.py"
+    source.write_text("# %%\nx = 1\n", encoding="utf-8")
+    executed = notebooks.read_source(source)
+    executed.cells[0].outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    output = tmp_path / "lesson-out.ipynb"
+    nbformat.write(executed, output)
+    job = notebooks.Job(source, "k" * 20, output)
+    first = notebooks.merged_notebook(job)
+    notebooks.stale([job])  # touches the output, as every build does
+    assert notebooks.merged_notebook(job) is first
+    rerun = tmp_path / "rerun.ipynb"
+    nbformat.write(executed, rerun)
+    rerun.replace(output)  # a new execution replaces the file
+    assert notebooks.merged_notebook(job) is not first
+
+
 def test_thread_count_is_fixed_and_part_of_the_cache_key(tmp_path, monkeypatch):
     # Results must not depend on the machine's core count or on how many notebooks are stale.
     monkeypatch.setattr(notebooks.os, "cpu_count", lambda: 8)
@@ -239,7 +278,8 @@ def test_thread_count_is_fixed_and_part_of_the_cache_key(tmp_path, monkeypatch):
         str(notebooks.KERNEL_THREADS)
     }
     assert notebooks._default_workers() == 8 // notebooks.KERNEL_THREADS
-    assert env["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert env["OMP_WAIT_POLICY"] == "PASSIVE"  # notebooks side by side: waiting threads sleep
+    assert "OMP_WAIT_POLICY" not in notebooks.kernel_environment(cores=2)  # alone: they may spin
     assert f"threads {notebooks.KERNEL_THREADS}" in notebooks.environment_fingerprint(tmp_path)
 
 

@@ -241,6 +241,29 @@ def test_bad_formula_names_the_page():
         render_arithmatex('<span class="arithmatex">\\(\\frac{1}\\)</span>', "docs/x.md")
 
 
+def test_formulas_are_kept_for_the_next_build(tmp_path, monkeypatch):
+    from dlpaths import mathrender
+
+    page = '<span class="arithmatex">\\(a^2\\)</span><div class="arithmatex">\\[\\frac{1}{2}\\]</div>'
+    first = mathrender.FormulaCache(tmp_path)
+    rendered = mathrender.render_arithmatex(page, "docs/x.md", first)
+    first.save()
+    monkeypatch.setattr(mathrender, "tex_to_mathml", lambda *a: pytest.fail("rendered again"))
+    second = mathrender.FormulaCache(tmp_path)
+    assert mathrender.render_arithmatex(page, "docs/x.md", second) == rendered
+    only_one = '<span class="arithmatex">\\(a^2\\)</span>'
+    third = mathrender.FormulaCache(tmp_path)
+    mathrender.render_arithmatex(only_one, "docs/x.md", third)
+    third.save()  # keeps only what this build used
+    assert list(mathrender.FormulaCache(tmp_path).stored) == ["inline a^2"]
+    (tmp_path / "formulas-0ld0ld0ld0ld.json").write_text("{}")
+    monkeypatch.undo()
+    fourth = mathrender.FormulaCache(tmp_path)
+    mathrender.render_arithmatex(page, "docs/x.md", fourth)
+    fourth.save()
+    assert [p.name for p in tmp_path.iterdir()] == [f"formulas-{mathrender.RENDER_VERSION}.json"]
+
+
 def test_figures_are_shrunk_to_a_palette_on_white():
     import base64
     import io
@@ -485,6 +508,30 @@ def test_search_index_is_split_into_manifest_shards_and_texts(tmp_path):
     with pytest.raises(ValueError, match="already split"):
         searchindex.write_search_index(tmp_path)
     assert searchindex.write_search_index(tmp_path / "missing") is None
+
+
+def test_serve_rebuilds_keep_unchanged_search_files(tmp_path):
+    import json
+
+    from dlpaths import searchindex
+    from mkdocs.utils import clean_directory
+
+    def build(docs):
+        (tmp_path / "search").mkdir(exist_ok=True)
+        (tmp_path / "search" / "search_index.json").write_text(json.dumps(_material_index(*docs)))
+        searchindex.write_search_index(tmp_path)
+
+    build(SEARCH_DOCS)
+    unchanged, edited = tmp_path / "search" / "text" / "0.txt", tmp_path / "search" / "text" / "3.txt"
+    inode = unchanged.stat().st_ino
+    searchindex.keep_previous_split(tmp_path)
+    clean_directory(str(tmp_path))  # what MkDocs does before each build
+    build((*SEARCH_DOCS[:3], ("topics/loss/#more", "更多", "<p>改了一个字</p>")))
+    assert unchanged.stat().st_ino == inode and edited.read_text(encoding="utf-8") == "改了一个字"
+    assert not (tmp_path / searchindex.KEPT).exists()
+    searchindex.keep_previous_split(tmp_path)
+    searchindex.drop_kept_split(tmp_path)  # a failed build
+    assert not (tmp_path / searchindex.KEPT).exists() and not (tmp_path / "search" / "text").exists()
 
 
 def test_search_version_changes_with_any_text(tmp_path):

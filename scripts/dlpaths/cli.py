@@ -140,7 +140,8 @@ def cmd_run(root: Path, args) -> int:
     source = root / "notebooks" / f"{args.slug}.py"
     if not source.is_file():
         raise NotebookError(f"{source}: no such notebook; the slug is the file name without .py")
-    env = notebooks.kernel_environment() | {"MPLBACKEND": "Agg"}
+    cores = notebooks.declared_cores(notebooks.read_source(source), source)
+    env = notebooks.kernel_environment(cores) | {"MPLBACKEND": "Agg"}
     started = time.monotonic()
     result = subprocess.run([sys.executable, source.name], cwd=source.parent, env=env, check=False)
     print(f"[run] {source.name}: exit {result.returncode} after {time.monotonic() - started:.1f} s", file=sys.stderr)

@@ -13,11 +13,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from dlpaths.errors import ContentError, NotebookError
-from dlpaths.searchindex import use_search_worker, write_search_index
+from dlpaths.searchindex import drop_kept_split, keep_previous_split, use_search_worker, write_search_index
 from dlpaths.sitebuild import SiteBuild
 
 log = logging.getLogger("mkdocs.plugins.dlpaths")
 _build: SiteBuild | None = None
+_site_dir: Path | None = None
 
 
 def _current() -> SiteBuild:
@@ -46,6 +47,9 @@ def on_env(env, config, files):
 
 
 def on_pre_build(config):
+    global _site_dir
+    _site_dir = Path(config.site_dir)
+    keep_previous_split(_site_dir)  # runs before MkDocs empties site_dir
     _current().cache_search_entries(config)
     try:
         _current().execute_notebooks(report=log.info)
@@ -67,7 +71,14 @@ def on_post_build(config):
         write_search_index(Path(config.site_dir))
     except ValueError as exc:
         raise PluginError(str(exc)) from None
+    if _current().formulas is not None:
+        _current().formulas.save()
     cache = _current().search_cache
     if cache is not None:
         log.info(f"search entries: {cache.hits} page(s) reused, {cache.misses} indexed")
         cache.evict_unused()
+
+
+def on_build_error(error):
+    if _site_dir is not None:
+        drop_kept_split(_site_dir)

@@ -6,14 +6,18 @@ work offline. A formula KaTeX cannot parse fails the build with the page and the
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import html
+import json
 import re
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import pykatex
 from bs4 import BeautifulSoup
 
+from .diskstore import write_atomically
 from .errors import ContentError, Problem
 from .mathvariants import apply_mathvariants
 
@@ -22,6 +26,18 @@ _INLINE_WRAP = re.compile(r"^\\\((.*)\\\)$", re.DOTALL)
 _DISPLAY_WRAP = re.compile(r"^\\\[(.*)\\\]$", re.DOTALL)
 # Notebook Markdown cells keep $...$ and $$...$$ as text.
 _DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
+# Changes with KaTeX and with this module's and mathvariants' code: a FormulaCache file is only reused by the same.
+RENDER_VERSION = hashlib.sha256(
+    "\0".join(
+        [
+            metadata.version("pykatex"),
+            *(
+                (Path(__file__).parent / name).read_text(encoding="utf-8")
+                for name in ("mathrender.py", "mathvariants.py")
+            ),
+        ]
+    ).encode()
+).hexdigest()[:12]
 _ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.DOTALL)
 
 
@@ -46,10 +62,43 @@ def tex_to_mathml(tex: str, display: bool) -> str:
 _ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 
 
-@functools.lru_cache(maxsize=512)  # pages repeat across `dlpaths serve` rebuilds; rendering a formula is slow
-def render_arithmatex(page_html: str, file: str) -> str:
+class FormulaCache:
+    """The MathML of each formula the last build rendered, kept on disk for the next.
+
+    KaTeX takes about 1.4 s for the formulas of all pages, a seventh of a warm build. The file's
+    name carries the KaTeX version and this module's code; it holds the formulas the last build
+    used, so an edited formula's old render does not linger.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.path = directory / f"formulas-{RENDER_VERSION}.json"
+        try:
+            self.stored: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.stored = {}
+        self.used: dict[str, str] = {}
+
+    def mathml(self, tex: str, display: bool) -> str:
+        key = ("display " if display else "inline ") + tex
+        found = self.used.get(key) or self.stored.get(key) or tex_to_mathml(tex, display)
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Write the formulas this build used, if they differ from the file's (call after a whole build)."""
+        if self.used == self.stored:
+            return
+        write_atomically(self.path, json.dumps(self.used, ensure_ascii=False))
+        for older in self.directory.glob("formulas-*.json"):
+            if older != self.path:
+                older.unlink(missing_ok=True)
+
+
+def render_arithmatex(page_html: str, file: str, formulas: FormulaCache | None = None) -> str:
     """Replace arithmatex spans/divs in a rendered Markdown page with MathML."""
     problems = []
+    mathml = formulas.mathml if formulas else tex_to_mathml
 
     def replace(match: re.Match) -> str:
         display = match.group(1) == "div"
@@ -57,7 +106,7 @@ def render_arithmatex(page_html: str, file: str) -> str:
         wrapped = (_DISPLAY_WRAP if display else _INLINE_WRAP).match(text)
         tex = wrapped.group(1) if wrapped else text
         try:
-            return _wrap(tex_to_mathml(tex.strip(), display), display)
+            return _wrap(mathml(tex.strip(), display), display)
         except MathError as exc:
             problems.append(Problem(file, "math", str(exc), "fix the formula (KaTeX-supported LaTeX only)"))
             return match.group(0)

@@ -29,6 +29,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from .diskstore import DiskStore
 from .errors import NotebookError
 
 EXECUTOR_VERSION = "1"
@@ -93,26 +94,48 @@ def default_cache_dir() -> Path:
     return Path(base) / "dlpaths" / "notebooks"
 
 
-def read_source(path: Path) -> nbformat.NotebookNode:
-    """The notebook a jupytext source describes (a fresh copy: callers may change it)."""
+def read_source(path: Path, store: DiskStore | None = None) -> nbformat.NotebookNode:
+    """The notebook a jupytext source describes (a fresh copy: callers may change it).
+
+    `store` keeps parsed notebooks between processes: jupytext takes about 20 ms per notebook,
+    most of a warm build's notebook step.
+    """
     try:
         stat = path.stat()
     except OSError as exc:
         raise NotebookError(f"{path}: cannot be read: {exc.strerror}") from exc
-    return copy.deepcopy(_read_source(path, stat.st_mtime_ns, stat.st_size))
+    # Kept by modification time and size too: `dlpaths serve` rebuilds in one process.
+    seen = (path, stat.st_mtime_ns, stat.st_size)
+    if seen not in _parsed:
+        for older in [key for key in _parsed if key[0] == path]:
+            del _parsed[older]
+        _parsed[seen] = _parse_source(path, store)
+    return copy.deepcopy(_parsed[seen])
 
 
-@functools.lru_cache(maxsize=256)
-def _read_source(path: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
-    # Keyed by modification time and size: `dlpaths serve` rebuilds in one process, and jupytext
-    # parsing every notebook on every rebuild cost seconds.
+_parsed: dict[tuple[Path, int, int], nbformat.NotebookNode] = {}
+PARSER_VERSION = f"1 jupytext {jupytext.__version__} nbformat {nbformat.__version__}"
+
+
+def _parse_source(path: Path, store: DiskStore | None) -> nbformat.NotebookNode:
     try:
-        notebook = jupytext.read(path, fmt="py:percent")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"{path}: cannot be read as UTF-8 text: {exc}") from exc
+    key = hashlib.sha256(f"{PARSER_VERSION}\0{text}".encode()).hexdigest()[:32]
+    stored = store.get(key) if store else None
+    if stored is not None:
+        with contextlib.suppress(ValueError):  # a damaged entry is parsed again
+            return nbformat.from_dict(json.loads(stored))
+    try:
+        notebook = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types
         raise NotebookError(f"{path}: cannot be read as a jupytext percent notebook: {exc}") from exc
     # jupytext invents random cell ids on every read; stable ids keep rendered output (and its cache key) stable.
     for number, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{number}"
+    if store:
+        store.put(key, json.dumps(notebook))
     return notebook
 
 
@@ -167,12 +190,14 @@ def declared_data_files(notebook: nbformat.NotebookNode, root: Path, source: Pat
 
 def plan(sources: Iterable[Path], settings: Settings) -> list[Job]:
     environment = environment_fingerprint(settings.root)
+    parsed = DiskStore(settings.cache_dir.parent / "parsed-notebooks")
     jobs = []
     for source in sources:
-        notebook = read_source(source)
+        notebook = read_source(source, parsed)
         key = cache_key(notebook, environment, declared_data_files(notebook, settings.root, source))
         output = settings.cache_dir / f"{source.stem}-{key[:20]}.ipynb"
         jobs.append(Job(source=source, key=key, output=output, cores=declared_cores(notebook, source)))
+    parsed.evict_unused()
     return jobs
 
 
@@ -279,7 +304,7 @@ def _execute_one(job: Job, settings: Settings) -> float:
         "--cell-timeout",
         str(settings.cell_timeout),
     ]
-    env = kernel_environment()
+    env = kernel_environment(job.cores)
     started = time.monotonic()
     process = subprocess.Popen(
         command,
@@ -311,7 +336,8 @@ def _execute_one(job: Job, settings: Settings) -> float:
     return seconds
 
 
-def kernel_environment() -> dict[str, str]:
+def kernel_environment(cores: int = 1) -> dict[str, str]:
+    """The environment a notebook's kernel runs in; `cores` is what the notebook declared."""
     env = dict(os.environ)
     thread_count = str(KERNEL_THREADS)
     env.update(
@@ -320,14 +346,17 @@ def kernel_environment() -> dict[str, str]:
             "MKL_NUM_THREADS": thread_count,
             "OPENBLAS_NUM_THREADS": thread_count,
             "PYTHONHASHSEED": "0",
-            # Threads waiting at an OpenMP barrier sleep instead of spinning: with several notebooks side by
-            # side on few cores, spinning threads steal the cores the working ones need. No effect on results.
-            "OMP_WAIT_POLICY": "PASSIVE",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD_DIR), env.get("PYTHONPATH")])),
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
     )
+    if cores == 1:
+        # Threads waiting at an OpenMP barrier sleep instead of spinning: with several notebooks side by
+        # side on few cores, spinning threads steal the cores the working ones need. A notebook that
+        # declared more cores runs alone, and there sleeping made every small operation wait for its
+        # threads to wake (language-models: 38 s -> 55 s). No effect on results.
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
     if platform.machine() in {"x86_64", "AMD64"}:
         env.update(PORTABLE_X86_KERNELS)
     return env
@@ -365,18 +394,18 @@ class MergedNotebook:
 def merged_notebook(job: Job) -> MergedNotebook:
     """The source merged with its cached outputs, and the .ipynb text readers download.
 
-    Cached by both files' modification time and size, as `dlpaths serve` rebuilds every page in
-    one process; the notebook returned is shared, so callers must not change it.
+    Cached by the source's modification time and size and the output's inode, as `dlpaths serve`
+    rebuilds every page in one process; the notebook returned is shared, so callers must not change it.
+    The output's modification time is no key: every build touches it to mark it used. Each execution
+    replaces the output file, so a new run means a new inode.
     """
     source, output = job.source.stat(), job.output.stat()
-    return _merged_notebook(
-        job.source, source.st_mtime_ns, source.st_size, job.output, output.st_mtime_ns, output.st_size
-    )
+    return _merged_notebook(job.source, source.st_mtime_ns, source.st_size, job.output, output.st_ino, output.st_size)
 
 
 @functools.lru_cache(maxsize=256)
 def _merged_notebook(
-    source: Path, source_mtime: int, source_size: int, output: Path, output_mtime: int, output_size: int
+    source: Path, source_mtime: int, source_size: int, output: Path, output_inode: int, output_size: int
 ) -> MergedNotebook:
     merged = merge_outputs(read_source(source), nbformat.read(output, as_version=4))
     download = nbformat.from_dict(json.loads(json.dumps(merged)))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import time
 from pathlib import Path
+
+from .diskstore import DiskStore
 
 VERSION = "1"  # bump when the key or the stored format changes
 KEEP_DAYS = 14
@@ -45,7 +45,7 @@ def page_key(page, salt: str) -> str:
 
 class SearchEntryCache:
     def __init__(self, directory: Path, salt: str):
-        self.directory = directory
+        self.store = DiskStore(directory, keep_days=KEEP_DAYS)
         self.salt = salt  # e.g. the jieba dictionary and the Material version
         self.hits = 0
         self.misses = 0
@@ -55,35 +55,22 @@ class SearchEntryCache:
         original = search_index.add_entry_from_context
 
         def add_entry_from_context(page):
-            path = self.directory / f"{page_key(page, self.salt)}.json"
+            key = page_key(page, self.salt)
             try:
-                entries = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                entries = json.loads(self.store.get(key) or "null")
+            except ValueError:
                 entries = None
             if entries is not None:
                 self.hits += 1
-                os.utime(path)  # recently used: keep it
                 search_index.entries.extend(entries)
                 return
             self.misses += 1
             start = len(search_index.entries)
             original(page)
-            self._store(path, search_index.entries[start:])
+            self.store.put(key, json.dumps(search_index.entries[start:], ensure_ascii=False, default=str))
 
         search_index.add_entry_from_context = add_entry_from_context
 
-    def _store(self, path: Path, entries: list) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-        partial.write_text(json.dumps(entries, ensure_ascii=False, default=str), encoding="utf-8")
-        partial.replace(path)  # atomic: a parallel build never reads half a file
-
     def evict_unused(self, now: float | None = None) -> int:
         """Delete entries nobody has used for KEEP_DAYS; return how many."""
-        cutoff = (now or time.time()) - KEEP_DAYS * 86400
-        removed = 0
-        for path in self.directory.glob("*.json"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+        return self.store.evict_unused(now)

@@ -38,6 +38,7 @@ from markupsafe import Markup
 INDEX = Path("search") / "search_index.json"
 SHARDS = Path("search") / "shards"
 TEXTS = Path("search") / "text"
+KEPT = ".dlpaths-search-kept"  # hidden: MkDocs does not empty hidden entries of site_dir
 MATERIAL_SEARCH_FILES = (Path("assets/javascripts/lunr"), Path("assets/javascripts/workers"))
 SHARD_COUNT = 256
 PIECE, OVERLAP = 1500, 20  # characters per indexed piece of a long section, and repeated at each cut
@@ -289,11 +290,39 @@ def weight(flags: int) -> float:
     return (1 if flags & IN_TEXT else 0) + (1 if flags & OFTEN_IN_TEXT else 0) + (6 if flags & IN_TITLE else 0)
 
 
+def keep_previous_split(site_dir: Path) -> None:
+    """Set the last build's shards and texts aside before MkDocs empties site_dir.
+
+    `dlpaths serve` rebuilds into the same folder after every save. Creating the ~1,800 small files
+    anew took one to two seconds of each rebuild, though a save changes few of them;
+    write_search_index puts them back and rewrites only those that differ.
+    """
+    kept = site_dir / KEPT
+    drop_kept_split(site_dir)  # left by a build that failed
+    for folder in (SHARDS, TEXTS):
+        if (site_dir / folder).is_dir():
+            kept.mkdir(exist_ok=True)
+            (site_dir / folder).rename(kept / folder.name)
+
+
+def drop_kept_split(site_dir: Path) -> None:
+    shutil.rmtree(site_dir / KEPT, ignore_errors=True)
+
+
+def _restore_kept_split(site_dir: Path) -> None:
+    kept = site_dir / KEPT
+    for folder in (SHARDS, TEXTS):
+        if (kept / folder.name).is_dir() and not (site_dir / folder).exists():
+            (kept / folder.name).rename(site_dir / folder)
+    drop_kept_split(site_dir)
+
+
 def write_search_index(site_dir: Path) -> ShardedIndex | None:
     """Replace Material's index in site_dir with the manifest, shards and texts; None if there is no index.
 
     Material's own worker and its lunr language files (1.2 MB) are removed: no page loads them.
     """
+    _restore_kept_split(site_dir)
     path = site_dir / INDEX
     if not path.is_file():
         return None

@@ -23,7 +23,7 @@ from .components import Components
 from .content import MARKER_RE, Site, Topic, load_site
 from .errors import NotebookError
 from .glossary import write_user_dictionary
-from .mathrender import render_arithmatex
+from .mathrender import FormulaCache, render_arithmatex
 from .nbrender import RenderedNotebook, externalize_figures, link_pages, render
 from .paths import client_data, nav_order
 from .searchcache import SearchEntryCache
@@ -46,6 +46,7 @@ class SiteBuild:
     rendered: dict[str, tuple[RenderedNotebook, str]] = field(default_factory=dict)  # slug -> (page part, .ipynb text)
     figures: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> figure file
     search_cache: SearchEntryCache | None = None
+    formulas: FormulaCache | None = None
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path, template_dir: Path, cache_dir: Path | None = None) -> SiteBuild:
@@ -57,6 +58,7 @@ class SiteBuild:
             site=site,
             settings=settings,
             components=Components(template_dir, site, template_cache=template_cache(settings.cache_dir)),
+            formulas=FormulaCache(settings.cache_dir.parent / "formulas"),
         )
 
     # --- on_config -------------------------------------------------------------------
@@ -129,7 +131,7 @@ class SiteBuild:
         src_uri = page.file.src_uri
         shown = f"{self.docs_dir.name}/{src_uri}"
         base = relative_base(page.url)
-        html = render_arithmatex(html, shown)
+        html = render_arithmatex(html, shown, self.formulas)
         topic = self.site.topic_for_file(src_uri)
 
         def fill(match: re.Match) -> str:
