@@ -241,7 +241,7 @@ def test_a_parsed_source_is_kept_for_the_next_process(tmp_path, monkeypatch):
     source.write_text("# %% [markdown]\n# 正文\n\n# %%\nx = 1\n", encoding="utf-8")
     parsed = notebooks.read_source(source, store)
     notebooks._parsed.clear()  # as in a new process
-    monkeypatch.setattr(notebooks.jupytext, "reads", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr(jupytext, "reads", lambda *a, **k: pytest.fail("parsed again"))
     assert json.dumps(notebooks.read_source(source, store), sort_keys=True) == json.dumps(parsed, sort_keys=True)
 
     source.write_text("# %%\nx = 2\n", encoding="utf-8")  # an edit is parsed afresh

@@ -202,6 +202,8 @@ def test_joining_lines_keeps_markup_byte_for_byte():
     assert join_cjk_lines(svg) == svg.replace("图\n示", "图示")
     nested = "<pre><code>甲\n乙</code>丙\n丁</pre>戊\n己<math><mi>中\n文</mi></math>"
     assert join_cjk_lines(nested) == nested.replace("戊\n己", "戊己")
+    kept = '<!-- <pre> 注\n释 --><p title="标\n题">正\n文</p><PRE>大\n写</PRE><code/>空\n元素'
+    assert join_cjk_lines(kept) == kept.replace("正\n文", "正文").replace("空\n元素", "空元素")
 
 
 @pytest.mark.parametrize(
@@ -707,3 +709,18 @@ def test_notebook_code_keeps_coloured_tokens_and_drops_plain_spans():
     code = wrapper.select_one("div.highlight pre code")
     assert code.get_text() == "import torch\nx = 1"
     assert [span["class"] for span in code.find_all("span")] == [["kn"], ["nn"], ["o"], ["mi"]]
+
+
+def test_serve_polls_for_changes_every_tenth_of_a_second(tmp_path):
+    from dlpaths.devserver import POLL_SECONDS, poll_faster
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    server.watch(str(tmp_path / "docs"))
+    poll_faster(server.observer)
+    server.watch(str(tmp_path / "notebooks"))  # MkDocs adds `watch:` folders after on_serve
+    assert len(server.observer.emitters) == 2
+    assert {emitter.timeout for emitter in server.observer.emitters} == {POLL_SECONDS}
+    server.server_close()

@@ -10,14 +10,15 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
+@dataclass(frozen=True)
 class DiskStore:
-    def __init__(self, directory: Path, suffix: str = ".json", keep_days: float = 14):
-        self.directory = directory
-        self.suffix = suffix
-        self.keep_days = keep_days
+    directory: Path
+    suffix: str = ".json"
+    keep_days: float = 14
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}{self.suffix}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from dlpaths.devserver import poll_faster
 from dlpaths.errors import ContentError, NotebookError
 from dlpaths.searchindex import drop_kept_split, keep_previous_split, use_search_worker, write_search_index
 from dlpaths.sitebuild import SiteBuild
@@ -77,6 +78,11 @@ def on_post_build(config):
     if cache is not None:
         log.info(f"search entries: {cache.hits} page(s) reused, {cache.misses} indexed")
         cache.evict_unused()
+
+
+def on_serve(server, config, builder):
+    poll_faster(server.observer)
+    return server
 
 
 def on_build_error(error):

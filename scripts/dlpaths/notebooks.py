@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from .diskstore import DiskStore
@@ -114,7 +114,7 @@ def read_source(path: Path, store: DiskStore | None = None) -> nbformat.Notebook
 
 
 _parsed: dict[tuple[Path, int, int], nbformat.NotebookNode] = {}
-PARSER_VERSION = f"1 jupytext {jupytext.__version__} nbformat {nbformat.__version__}"
+PARSER_VERSION = f"1 jupytext {metadata.version('jupytext')} nbformat {nbformat.__version__}"
 
 
 def _parse_source(path: Path, store: DiskStore | None) -> nbformat.NotebookNode:
@@ -127,6 +127,8 @@ def _parse_source(path: Path, store: DiskStore | None) -> nbformat.NotebookNode:
     if stored is not None:
         with contextlib.suppress(ValueError):  # a damaged entry is parsed again
             return nbformat.from_dict(json.loads(stored))
+    import jupytext  # a third of a second to import; a warm build finds every notebook in the store
+
     try:
         notebook = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types

@@ -8,6 +8,7 @@ downloads (on_post_build). Any problem raises before a page is written.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from mkdocs.structure.toc import AnchorLink
 from . import cssprune, notebooks
 from .components import Components
 from .content import MARKER_RE, Site, Topic, load_site
+from .diskstore import DiskStore
 from .errors import NotebookError
 from .glossary import write_user_dictionary
 from .mathrender import FormulaCache, render_arithmatex
@@ -206,14 +208,24 @@ class SiteBuild:
         for rendered, _ in self.rendered.values():
             classes |= cssprune.used_classes(rendered.html)
             css = css or rendered.css
-        return _pruned_notebook_css(css, frozenset(classes))
+        store = DiskStore(self.settings.cache_dir.parent / "notebook-css", suffix=".css")
+        return _pruned_notebook_css(css, frozenset(classes), store)
 
 
 @functools.lru_cache(maxsize=8)  # the same on every `dlpaths serve` rebuild unless a notebook changed
-def _pruned_notebook_css(css: str, classes: frozenset[str]) -> str:
+def _pruned_notebook_css(css: str, classes: frozenset[str], store: DiskStore) -> str:
+    # Pruning takes half a second, and its result rarely changes: kept on disk under its inputs.
     dark = _dark_theme_css()
+    inputs = [css, dark, *sorted(classes), Path(cssprune.__file__).read_text(encoding="utf-8")]
+    key = hashlib.sha256("\0".join(inputs).encode()).hexdigest()[:32]
+    stored = store.get(key)
+    if stored is not None:
+        return stored
     dark_vars = cssprune.scope_variables(dark, '[data-md-color-scheme="slate"] .jupyter-wrapper')
-    return "\n".join([cssprune.prune(css, set(classes)), cssprune.prune(dark_vars, set(classes))])
+    pruned = "\n".join([cssprune.prune(css, set(classes)), cssprune.prune(dark_vars, set(classes))])
+    store.put(key, pruned)
+    store.evict_unused()
+    return pruned
 
 
 def template_cache(notebook_cache_dir: Path) -> FileSystemBytecodeCache:

@@ -4,44 +4,42 @@ Browsers render a line break between two Chinese characters as a space. Authors 
 Markdown and notebook prose, so line breaks between CJK characters are removed from text
 (never inside code, preformatted text, scripts or math).
 
-The page is edited as a string, tag by tag, rather than parsed and re-serialised: a parser
-round trip would rewrite attribute order and case (SVG's `viewBox`) in every template.
+The page is edited as a string rather than parsed and re-serialised: a parser round trip would
+rewrite attribute order and case (SVG's `viewBox`) in every template.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
 _CJK = r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<={_CJK})[ \t]*\n[ \t]*(?={_CJK})")
-_SKIP = frozenset({"pre", "code", "script", "style", "textarea", "math"})
-_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>", re.DOTALL)
+# Elements whose text is kept as written, and comments. The first to open is skipped whole, so a
+# <code> inside a <pre> needs no stack.
+_SKIPPED = re.compile(
+    r"<!--.*?-->|<(pre|code|script|style|textarea|math)\b[^>]*(?<!/)>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
 
 
 @functools.lru_cache(maxsize=512)  # pure, and pages repeat across `dlpaths serve` rebuilds
 def join_cjk_lines(html: str) -> str:
-    if "\n" not in html:
+    breaks = list(_BREAK_BETWEEN_CJK.finditer(html))
+    if not breaks:
         return html
+    skipped = [(found.start(), found.end()) for found in _SKIPPED.finditer(html)]
+    skipped_starts = [start for start, _ in skipped]
     pieces: list[str] = []
-    open_skips: list[str] = []
     position = 0
-    for tag in _TAG.finditer(html):
-        pieces.append(_join(html[position : tag.start()], open_skips))
-        pieces.append(tag.group(0))
-        position = tag.end()
-        closing, name, self_closing = tag.group(1), (tag.group(2) or "").lower(), tag.group(3)
-        if name not in _SKIP or self_closing:
+    for found in breaks:
+        at = found.start()
+        before = bisect.bisect_right(skipped_starts, at) - 1
+        if before >= 0 and at < skipped[before][1]:
             continue
-        if not closing:
-            open_skips.append(name)
-        elif name in open_skips:
-            del open_skips[len(open_skips) - 1 - open_skips[::-1].index(name) :]
-    pieces.append(_join(html[position:], open_skips))
+        if html.rfind("<", 0, at) > html.rfind(">", 0, at):
+            continue  # inside a tag's attributes
+        pieces.append(html[position:at])
+        position = found.end()
+    pieces.append(html[position:])
     return "".join(pieces)
-
-
-def _join(text: str, open_skips: list[str]) -> str:
-    if open_skips or "\n" not in text:
-        return text
-    return _BREAK_BETWEEN_CJK.sub("", text)
