@@ -8,6 +8,7 @@ keep what they use and the folder does not grow without end.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -54,3 +55,14 @@ def write_atomically(path: Path, text: str) -> None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
+
+
+def code_version(*modules: str, extra: str = "") -> str:
+    """A short hash of `extra` and the source of these dlpaths modules.
+
+    Results cached under it never outlive the code that made them.
+    """
+    digest = hashlib.sha256(extra.encode())
+    for name in modules:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:12]

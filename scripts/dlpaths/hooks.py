@@ -72,12 +72,7 @@ def on_post_build(config):
         write_search_index(Path(config.site_dir))
     except ValueError as exc:
         raise PluginError(str(exc)) from None
-    if _current().formulas is not None:
-        _current().formulas.save()
-    cache = _current().search_cache
-    if cache is not None:
-        log.info(f"search entries: {cache.hits} page(s) reused, {cache.misses} indexed")
-        cache.evict_unused()
+    _current().finish(report=log.info)
 
 
 def on_serve(server, config, builder):

@@ -6,7 +6,6 @@ work offline. A formula KaTeX cannot parse fails the build with the page and the
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -17,7 +16,7 @@ from pathlib import Path
 import pykatex
 from bs4 import BeautifulSoup
 
-from .diskstore import write_atomically
+from .diskstore import code_version, write_atomically
 from .errors import ContentError, Problem
 from .mathvariants import apply_mathvariants
 
@@ -27,17 +26,7 @@ _DISPLAY_WRAP = re.compile(r"^\\\[(.*)\\\]$", re.DOTALL)
 # Notebook Markdown cells keep $...$ and $$...$$ as text.
 _DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
 # Changes with KaTeX and with this module's and mathvariants' code: a FormulaCache file is only reused by the same.
-RENDER_VERSION = hashlib.sha256(
-    "\0".join(
-        [
-            metadata.version("pykatex"),
-            *(
-                (Path(__file__).parent / name).read_text(encoding="utf-8")
-                for name in ("mathrender.py", "mathvariants.py")
-            ),
-        ]
-    ).encode()
-).hexdigest()[:12]
+RENDER_VERSION = code_version("mathrender.py", "mathvariants.py", extra=metadata.version("pykatex"))
 _ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.DOTALL)
 
 

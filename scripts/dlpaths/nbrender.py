@@ -26,14 +26,12 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pymdownx.slugs import slugify
 
+from .diskstore import code_version
 from .errors import NotebookError
 from .mathrender import render_dollars_in
 
 # Cached renders are keyed on the renderer's own code, so editing it can never serve stale HTML.
-_RENDERER_SOURCES = ("nbrender.py", "mathrender.py", "mathvariants.py")
-RENDERER_VERSION = hashlib.sha256(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in _RENDERER_SOURCES)
-).hexdigest()[:12]
+RENDERER_VERSION = code_version("nbrender.py", "mathrender.py", "mathvariants.py")
 _slugify = slugify(case="lower")
 
 

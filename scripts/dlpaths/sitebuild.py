@@ -22,7 +22,7 @@ from mkdocs.structure.toc import AnchorLink
 from . import cssprune, notebooks
 from .components import Components
 from .content import MARKER_RE, Site, Topic, load_site
-from .diskstore import DiskStore
+from .diskstore import DiskStore, code_version
 from .errors import NotebookError
 from .glossary import write_user_dictionary
 from .mathrender import FormulaCache, render_arithmatex
@@ -202,6 +202,14 @@ class SiteBuild:
             css_path.parent.mkdir(parents=True, exist_ok=True)
             css_path.write_text(self.notebook_css(), encoding="utf-8")
 
+    def finish(self, report) -> None:
+        """Keep what this build made for the next one (after the site is fully written)."""
+        if self.formulas is not None:
+            self.formulas.save()
+        if self.search_cache is not None:
+            report(f"search entries: {self.search_cache.hits} page(s) reused, {self.search_cache.misses} indexed")
+            self.search_cache.evict_unused()
+
     def notebook_css(self) -> str:
         classes: set[str] = set()
         css = ""
@@ -216,7 +224,7 @@ class SiteBuild:
 def _pruned_notebook_css(css: str, classes: frozenset[str], store: DiskStore) -> str:
     # Pruning takes half a second, and its result rarely changes: kept on disk under its inputs.
     dark = _dark_theme_css()
-    inputs = [css, dark, *sorted(classes), Path(cssprune.__file__).read_text(encoding="utf-8")]
+    inputs = [css, dark, *sorted(classes), code_version("cssprune.py")]
     key = hashlib.sha256("\0".join(inputs).encode()).hexdigest()[:32]
     stored = store.get(key)
     if stored is not None:
