@@ -62,6 +62,12 @@ def test_key_changes_with_kernel():
     assert key(percent(BASE)) != key(other)
 
 
+def test_key_changes_with_declared_cores():
+    alone = percent(BASE)
+    alone.metadata["dlpaths"] = {"cores": 2}
+    assert key(percent(BASE)) != key(alone)
+
+
 def test_environment_fingerprint_reads_lock(tmp_path):
     (tmp_path / "requirements.lock").write_text("numpy==2.0\n")
     first = notebooks.environment_fingerprint(tmp_path)
